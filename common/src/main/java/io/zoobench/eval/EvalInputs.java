@@ -1,0 +1,327 @@
+package io.zoobench.eval;
+
+import io.zoobench.coco.CocoDataset;
+import io.zoobench.coco.CocoResults;
+import io.zoobench.coco.InvalidInputException;
+import io.zoobench.coco.Segmentation;
+import io.zoobench.mask.RleCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Validated, per-image view of a ground truth and a results file under one set of
+ * {@link EvalParams}: what pycocotools' {@code loadRes} + {@code _prepare} establish before
+ * matching. It checks everything pycocotools would trip over (results on unknown images,
+ * missing fields the evaluation needs, corrupt masks) and names the offending record; it
+ * resolves the detection-area rule; it splits both files into {@link ImageGroundTruth} and
+ * {@link ImageDetections} blocks, one per evaluated image in ascending id order.
+ */
+public final class EvalInputs {
+  private final EvalParams params;
+  private final long[] imageIds;
+  private final long[] categoryIds;
+  private final List<CocoDataset.Category> categories;
+  private final ImageGroundTruth[] groundTruth;
+  private final ImageDetections[] detections;
+  private final boolean areaFromMask;
+  private final List<String> warnings;
+
+  private EvalInputs(
+      EvalParams params, long[] imageIds, long[] categoryIds, List<CocoDataset.Category> categories,
+      ImageGroundTruth[] groundTruth, ImageDetections[] detections, boolean areaFromMask,
+      List<String> warnings) {
+    this.params = params;
+    this.imageIds = imageIds;
+    this.categoryIds = categoryIds;
+    this.categories = categories;
+    this.groundTruth = groundTruth;
+    this.detections = detections;
+    this.areaFromMask = areaFromMask;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Validates and splits.
+   *
+   * @throws InvalidInputException for input pycocotools refuses or cannot evaluate
+   */
+  public static EvalInputs prepare(EvalParams params, CocoDataset gt, CocoResults dt) {
+    List<String> warnings = new ArrayList<>();
+    long[] imageIds = gt.sortedImageIds();
+    List<CocoDataset.Category> cats = new ArrayList<>(gt.categories());
+    cats.sort((a, b) -> Long.compare(a.id(), b.id()));
+    long[] catIds = cats.stream().mapToLong(CocoDataset.Category::id).toArray();
+    int nImages = imageIds.length;
+    boolean segm = params.iouType() == EvalParams.IouType.SEGM;
+
+    // ---- results: loadRes ----
+    int n = dt.size();
+    int[] dImage = new int[n];
+    for (int i = 0; i < n; i++) {
+      int k = Arrays.binarySearch(imageIds, dt.imageId(i));
+      if (k < 0) {
+        throw new InvalidInputException(dt.source() + ": results[" + i + "] (image_id "
+            + dt.imageId(i) + ", category_id " + dt.categoryId(i) + "): image_id " + dt.imageId(i)
+            + " is not an image of " + gt.source()
+            + " (pycocotools: Results do not correspond to current coco set)");
+      }
+      dImage[i] = k;
+    }
+    boolean fromMask = switch (params.detArea()) {
+      case BOX -> false;
+      case MASK -> true;
+      case AUTO -> n > 0 && !dt.hasBbox(0);
+    };
+    int dropped = 0;
+    for (int i = 0; i < n; i++) {
+      boolean evaluated = Arrays.binarySearch(catIds, dt.categoryId(i)) >= 0;
+      if (!evaluated) {
+        dropped++;
+        continue;
+      }
+      String who = dt.source() + ": results[" + i + "] (image_id " + dt.imageId(i) + ")";
+      if (!fromMask && !dt.hasBbox(i)) {
+        throw new InvalidInputException(who + ": has no bbox; detection areas come from boxes"
+            + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has one" : "")
+            + ", so every result needs one");
+      }
+      if (fromMask && !dt.hasMask(i)) {
+        throw new InvalidInputException(who + ": has no segmentation; detection areas come from"
+            + " masks" + (params.detArea() == EvalParams.DetArea.AUTO
+                ? " because results[0] has no bbox" : "") + ", so every result needs one");
+      }
+      if (segm && !dt.hasMask(i) && !dt.hasBbox(i)) {
+        throw new InvalidInputException(who + ": has neither a segmentation nor a bbox");
+      }
+      if (dt.hasCompressedMask(i) && (segm || fromMask || !dt.hasBbox(i))) {
+        try {
+          RleCodec.decode(dt.maskArena(), dt.maskStart(i), dt.maskLength(i), dt.maskHeight(i),
+              dt.maskWidth(i));
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException(who + ": segmentation: " + e.getMessage());
+        }
+      }
+    }
+    if (dropped > 0) {
+      warnings.add(dropped + " of " + n + " results have a category_id that is not a category of "
+          + gt.source() + "; they are not evaluated (as in pycocotools)");
+    }
+
+    // ---- ground truth: _prepare ----
+    int na = gt.annotationCount();
+    int[] aImage = new int[na];
+    int strayImage = 0;
+    int strayCategory = 0;
+    for (int a = 0; a < na; a++) {
+      int k = Arrays.binarySearch(imageIds, gt.annotationImageId(a));
+      aImage[a] = k;
+      if (k < 0) {
+        strayImage++;
+        continue;
+      }
+      if (Arrays.binarySearch(catIds, gt.annotationCategoryId(a)) < 0) {
+        strayCategory++;
+        continue;
+      }
+      String who = gt.source() + ": annotations[" + a + "] (id " + gt.annotationId(a) + ")";
+      if (Double.isNaN(gt.annotationArea(a))) {
+        throw new InvalidInputException(who + ": has no area (area ranges use the file's area)");
+      }
+      if (gt.annotationCrowd(a) < 0) {
+        throw new InvalidInputException(who + ": has no iscrowd");
+      }
+      if (!segm && Double.isNaN(gt.annotationBbox(a, 0))) {
+        throw new InvalidInputException(who + ": has no bbox, which box evaluation needs");
+      }
+      if (segm) {
+        Segmentation s = gt.annotationSegmentation(a);
+        if (s == null) {
+          throw new InvalidInputException(who + ": has no segmentation, which mask evaluation"
+              + " needs");
+        }
+        try {
+          int h = gt.imageHeight(k);
+          int w = gt.imageWidth(k);
+          if (s instanceof Segmentation.Polygons && (h <= 0 || w <= 0)) {
+            throw new IllegalArgumentException("polygons need the image's width and height, and"
+                + " image " + gt.annotationImageId(a) + " has none");
+          }
+          s.toRle(h, w);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException(who + ": segmentation: " + e.getMessage());
+        }
+      }
+    }
+    if (strayImage > 0) {
+      warnings.add(strayImage + " annotations of " + gt.source() + " refer to image ids that are"
+          + " not in its images list; they are not evaluated (as in pycocotools)");
+    }
+    if (strayCategory > 0) {
+      warnings.add(strayCategory + " annotations of " + gt.source() + " have a category_id that is"
+          + " not in its categories list; they are not evaluated (as in pycocotools)");
+    }
+    if (segm) {
+      for (int i = 0; i < n; i++) {
+        if (dt.polygonMask(i) != null || !dt.hasCompressedMask(i)) {
+          int k = dImage[i];
+          if (gt.imageHeight(k) <= 0 || gt.imageWidth(k) <= 0) {
+            throw new InvalidInputException(dt.source() + ": results[" + i + "] (image_id "
+                + dt.imageId(i) + "): its mask must be rasterised at the image size, and image "
+                + dt.imageId(i) + " of " + gt.source() + " has no width and height");
+          }
+        }
+      }
+    }
+
+    // ---- split by image (counting sort keeps file order inside an image) ----
+    ImageGroundTruth[] gts = splitGroundTruth(gt, imageIds, aImage);
+    ImageDetections[] dts = splitDetections(dt, imageIds, dImage, fromMask);
+    return new EvalInputs(params, imageIds, catIds, cats, gts, dts, fromMask, warnings);
+  }
+
+  private static int[] bucketStarts(int[] keys, int buckets) {
+    int[] start = new int[buckets + 1];
+    for (int k : keys) {
+      if (k >= 0) {
+        start[k + 1]++;
+      }
+    }
+    for (int b = 0; b < buckets; b++) {
+      start[b + 1] += start[b];
+    }
+    return start;
+  }
+
+  private static int[] bucketOrder(int[] keys, int[] start) {
+    int[] fill = Arrays.copyOf(start, start.length - 1);
+    int[] order = new int[start[start.length - 1]];
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] >= 0) {
+        order[fill[keys[i]]++] = i;
+      }
+    }
+    return order;
+  }
+
+  private static ImageGroundTruth[] splitGroundTruth(CocoDataset gt, long[] imageIds, int[] aImage) {
+    int ni = imageIds.length;
+    int[] start = bucketStarts(aImage, ni);
+    int[] order = bucketOrder(aImage, start);
+    int[] imageIndex = new int[ni];
+    for (int i = 0; i < gt.imageCount(); i++) {
+      imageIndex[Arrays.binarySearch(imageIds, gt.imageId(i))] = i;
+    }
+    ImageGroundTruth[] out = new ImageGroundTruth[ni];
+    for (int k = 0; k < ni; k++) {
+      int from = start[k];
+      int m = start[k + 1] - from;
+      long[] ids = new long[m];
+      long[] cats = new long[m];
+      double[] boxes = new double[m * 4];
+      double[] areas = new double[m];
+      boolean[] crowd = new boolean[m];
+      Segmentation[] segs = new Segmentation[m];
+      for (int j = 0; j < m; j++) {
+        int a = order[from + j];
+        ids[j] = gt.annotationId(a);
+        cats[j] = gt.annotationCategoryId(a);
+        for (int c = 0; c < 4; c++) {
+          boxes[j * 4 + c] = gt.annotationBbox(a, c);
+        }
+        areas[j] = gt.annotationArea(a);
+        crowd[j] = gt.annotationCrowd(a) > 0;
+        segs[j] = gt.annotationSegmentation(a);
+      }
+      int src = imageIndex[k];
+      out[k] = new ImageGroundTruth(imageIds[k], gt.imageHeight(src), gt.imageWidth(src), ids,
+          cats, boxes, areas, crowd, segs);
+    }
+    return out;
+  }
+
+  private static ImageDetections[] splitDetections(
+      CocoResults dt, long[] imageIds, int[] dImage, boolean fromMask) {
+    int ni = imageIds.length;
+    int[] start = bucketStarts(dImage, ni);
+    int[] order = bucketOrder(dImage, start);
+    ImageDetections[] out = new ImageDetections[ni];
+    for (int k = 0; k < ni; k++) {
+      int from = start[k];
+      int m = start[k + 1] - from;
+      long[] cats = new long[m];
+      double[] boxes = new double[m * 4];
+      double[] scores = new double[m];
+      int[] mh = new int[m];
+      int[] mw = new int[m];
+      int[] ms = new int[m];
+      int[] ml = new int[m];
+      Segmentation.Polygons[] polys = null;
+      for (int j = 0; j < m; j++) {
+        int i = order[from + j];
+        cats[j] = dt.categoryId(i);
+        for (int c = 0; c < 4; c++) {
+          boxes[j * 4 + c] = dt.bbox(i, c);
+        }
+        scores[j] = dt.score(i);
+        mh[j] = dt.maskHeight(i);
+        mw[j] = dt.maskWidth(i);
+        ms[j] = dt.maskStart(i);
+        ml[j] = dt.maskLength(i);
+        Segmentation.Polygons poly = dt.polygonMask(i);
+        if (poly != null) {
+          if (polys == null) {
+            polys = new Segmentation.Polygons[m];
+          }
+          polys[j] = poly;
+        }
+      }
+      out[k] = new ImageDetections(imageIds[k], cats, boxes, scores, mh, mw, ms, ml,
+          dt.maskArena(), polys, fromMask);
+    }
+    return out;
+  }
+
+  public EvalParams params() {
+    return params;
+  }
+
+  /** Evaluated image ids, ascending. */
+  public long[] imageIds() {
+    return imageIds.clone();
+  }
+
+  public int imageCount() {
+    return imageIds.length;
+  }
+
+  /** Evaluated category ids (the GT categories), ascending. */
+  public long[] categoryIds() {
+    return categoryIds.clone();
+  }
+
+  /** The GT categories in ascending id order. */
+  public List<CocoDataset.Category> categories() {
+    return categories;
+  }
+
+  /** Ground truth of the {@code k}-th image (ascending id order). */
+  public ImageGroundTruth groundTruth(int k) {
+    return groundTruth[k];
+  }
+
+  /** Detections of the {@code k}-th image (ascending id order). */
+  public ImageDetections detections(int k) {
+    return detections[k];
+  }
+
+  /** Whether detection areas come from masks (else from boxes). */
+  public boolean areaFromMask() {
+    return areaFromMask;
+  }
+
+  /** Things pycocotools silently ignores, reported for the user. */
+  public List<String> warnings() {
+    return warnings;
+  }
+}

@@ -1,0 +1,99 @@
+package io.zoobench.eval;
+
+import io.zoobench.coco.Segmentation;
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * The detections of one image, column-wise and in results-file order, with the information
+ * pycocotools' {@code loadRes} attaches: whether the detection {@code area} comes from the box
+ * or from the mask. Serializable for Spark.
+ *
+ * <p>Compressed mask strings are slices of a byte arena: in a single process the arena is the
+ * whole results file's, shared by all images (no copy); {@link #compact()} gives a block with an
+ * arena of its own, which is what should be serialized.
+ */
+public final class ImageDetections implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final long imageId;
+  final int size;
+  final long[] categoryIds;
+  /** 4 per detection; NaN where the result has no box. */
+  final double[] bboxes;
+  final double[] scores;
+  /** Mask height, −1 when the detection has no compressed mask. */
+  final int[] maskHeights;
+  final int[] maskWidths;
+  final int[] maskStarts;
+  final int[] maskLengths;
+  final byte[] maskArena;
+  /** Polygon masks by detection index; {@code null} when there are none. */
+  final Segmentation.Polygons[] polygonMasks;
+  final boolean areaFromMask;
+
+  /** Takes ownership of the arrays, all of length {@code size} (bboxes 4 per detection). */
+  public ImageDetections(
+      long imageId, long[] categoryIds, double[] bboxes, double[] scores,
+      int[] maskHeights, int[] maskWidths, int[] maskStarts, int[] maskLengths, byte[] maskArena,
+      Segmentation.Polygons[] polygonMasks, boolean areaFromMask) {
+    this.imageId = imageId;
+    this.size = categoryIds.length;
+    this.categoryIds = categoryIds;
+    this.bboxes = bboxes;
+    this.scores = scores;
+    this.maskHeights = maskHeights;
+    this.maskWidths = maskWidths;
+    this.maskStarts = maskStarts;
+    this.maskLengths = maskLengths;
+    this.maskArena = maskArena;
+    this.polygonMasks = polygonMasks;
+    this.areaFromMask = areaFromMask;
+  }
+
+  /** An image without detections. */
+  public static ImageDetections empty(long imageId, boolean areaFromMask) {
+    return new ImageDetections(imageId, new long[0], new double[0], new double[0], new int[0],
+        new int[0], new int[0], new int[0], new byte[0], null, areaFromMask);
+  }
+
+  public long imageId() {
+    return imageId;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** This block with its mask strings copied into an arena of its own. */
+  public ImageDetections compact() {
+    int total = 0;
+    for (int i = 0; i < size; i++) {
+      if (maskHeights[i] >= 0) {
+        total += maskLengths[i];
+      }
+    }
+    if (total == maskArena.length) {
+      return this;
+    }
+    byte[] arena = new byte[total];
+    int[] starts = new int[size];
+    int p = 0;
+    for (int i = 0; i < size; i++) {
+      if (maskHeights[i] >= 0) {
+        System.arraycopy(maskArena, maskStarts[i], arena, p, maskLengths[i]);
+        starts[i] = p;
+        p += maskLengths[i];
+      }
+    }
+    return new ImageDetections(imageId, categoryIds, bboxes, scores, maskHeights, maskWidths,
+        starts, maskLengths.clone(), arena, polygonMasks, areaFromMask);
+  }
+
+  @Override
+  public String toString() {
+    return "ImageDetections[image " + imageId + ", " + size + " detections, areaFromMask="
+        + areaFromMask + ", categories " + Arrays.toString(Arrays.stream(categoryIds).distinct()
+        .limit(8).toArray()) + "]";
+  }
+}

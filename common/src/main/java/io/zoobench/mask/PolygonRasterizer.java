@@ -1,0 +1,129 @@
+package io.zoobench.mask;
+
+import java.util.Arrays;
+
+/**
+ * Polygon to RLE exactly as pycocotools' {@code rleFrPoly}: the outline is upsampled 5×,
+ * walked densely, its crossings of pixel-centre columns collected, clipped to the image, and the
+ * sorted crossings turned into runs.
+ *
+ * <p>C's {@code (int)} conversion of an out-of-range or NaN double is undefined; on x86 it
+ * yields {@code INT_MIN}, and so does {@link #cInt(double)}. Java's saturating cast would
+ * otherwise rasterise absurd coordinates differently from the reference.
+ */
+final class PolygonRasterizer {
+  private static final double SCALE = 5;
+
+  private PolygonRasterizer() {}
+
+  static int cInt(double v) {
+    return v >= -2147483648.0 && v < 2147483648.0 ? (int) v : Integer.MIN_VALUE;
+  }
+
+  /** Runs of polygon {@code xy} with {@code k} points in an {@code h×w} image. */
+  static int[] rasterize(double[] xy, int k, int h, int w) {
+    if (k == 0) {
+      return new int[] {h * w};
+    }
+    int[] x = new int[k + 1];
+    int[] y = new int[k + 1];
+    for (int j = 0; j < k; j++) {
+      x[j] = cInt(SCALE * xy[j * 2] + .5);
+      y[j] = cInt(SCALE * xy[j * 2 + 1] + .5);
+    }
+    x[k] = x[0];
+    y[k] = y[0];
+    long total = 0;
+    for (int j = 0; j < k; j++) {
+      total += Math.max(Math.abs(x[j] - x[j + 1]), Math.abs(y[j] - y[j + 1])) + 1L;
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("polygon outline too long to rasterise: " + total);
+    }
+    int[] u = new int[(int) total];
+    int[] v = new int[(int) total];
+    int m = 0;
+    for (int j = 0; j < k; j++) {
+      int xs = x[j];
+      int xe = x[j + 1];
+      int ys = y[j];
+      int ye = y[j + 1];
+      int dx = Math.abs(xe - xs);
+      int dy = Math.abs(ys - ye);
+      boolean flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+      if (flip) {
+        int t = xs;
+        xs = xe;
+        xe = t;
+        t = ys;
+        ys = ye;
+        ye = t;
+      }
+      double s = dx >= dy ? (double) (ye - ys) / dx : (double) (xe - xs) / dy;
+      if (dx >= dy) {
+        for (int d = 0; d <= dx; d++) {
+          int t = flip ? dx - d : d;
+          u[m] = t + xs;
+          v[m] = cInt(ys + s * t + .5);
+          m++;
+        }
+      } else {
+        for (int d = 0; d <= dy; d++) {
+          int t = flip ? dy - d : d;
+          v[m] = t + ys;
+          u[m] = cInt(xs + s * t + .5);
+          m++;
+        }
+      }
+    }
+    // crossings of the pixel-centre columns, downsampled back to pixel coordinates
+    int n = m;
+    long[] a = new long[n + 1];
+    int na = 0;
+    long hh = h & 0xFFFF_FFFFL;
+    for (int j = 1; j < n; j++) {
+      if (u[j] == u[j - 1]) {
+        continue;
+      }
+      double xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
+      xd = (xd + .5) / SCALE - .5;
+      if (Math.floor(xd) != xd || xd < 0 || xd > w - 1) {
+        continue;
+      }
+      double yd = v[j] < v[j - 1] ? v[j] : v[j - 1];
+      yd = (yd + .5) / SCALE - .5;
+      if (yd < 0) {
+        yd = 0;
+      } else if (yd > h) {
+        yd = h;
+      }
+      yd = Math.ceil(yd);
+      int xi = (int) xd;
+      int yi = (int) yd;
+      a[na++] = ((long) (xi * h + yi)) & 0xFFFF_FFFFL;
+    }
+    a[na++] = (hh * w) & 0xFFFF_FFFFL;
+    Arrays.sort(a, 0, na);
+    long p = 0;
+    for (int j = 0; j < na; j++) {
+      long t = a[j];
+      a[j] = (a[j] - p) & 0xFFFF_FFFFL;
+      p = t;
+    }
+    int[] b = new int[na];
+    int j = 0;
+    int mb = 0;
+    b[mb++] = (int) a[j++];
+    while (j < na) {
+      if (a[j] > 0) {
+        b[mb++] = (int) a[j++];
+      } else {
+        j++;
+        if (j < na) {
+          b[mb - 1] += (int) a[j++];
+        }
+      }
+    }
+    return Arrays.copyOf(b, mb);
+  }
+}
