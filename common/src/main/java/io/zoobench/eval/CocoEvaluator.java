@@ -2,14 +2,7 @@ package io.zoobench.eval;
 
 import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.CocoResults;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 /**
  * COCO evaluation in one process: pycocotools' {@code evaluate()}, {@code accumulate()} and
@@ -43,7 +36,7 @@ public final class CocoEvaluator {
 
   /** Validates, matches, accumulates and summarizes. */
   public EvalResult evaluate(CocoDataset gt, CocoResults dt) {
-    return evaluate(EvalInputs.prepare(params, gt, dt));
+    return evaluate(EvalInputs.prepare(params, gt, dt, threads));
   }
 
   /** Matches, accumulates and summarizes prepared inputs. */
@@ -52,14 +45,14 @@ public final class CocoEvaluator {
     ImageMatcher matcher = new ImageMatcher(in.params(), in.categoryIds());
     int ni = in.imageCount();
     ImageEvaluation[] images = new ImageEvaluation[ni];
-    parallel(ni, 8, k -> images[k] = matcher.evaluate(in.groundTruth(k), in.detections(k)));
+    Parallel.forEach(threads, ni, 8, k -> images[k] = matcher.evaluate(in.groundTruth(k), in.detections(k)));
     long t1 = System.nanoTime();
 
     List<CategoryCurves> curves = accumulate(in.params(), in.categoryIds(), images);
     long t2 = System.nanoTime();
     CocoSummary summary = new CocoSummary(in.params(), curves);
     return new EvalResult(in.params(), in.categories(), summary, in.warnings(),
-        (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        in.areaFromMask(), (t1 - t0) / 1e9, (t2 - t1) / 1e9);
   }
 
   /**
@@ -93,7 +86,7 @@ public final class CocoEvaluator {
       }
     }
     CategoryCurves[] out = new CategoryCurves[nk];
-    parallel(nk, 1, k -> {
+    Parallel.forEach(threads, nk, 1, k -> {
       CategoryAccumulator acc = new CategoryAccumulator(p, keys[k]);
       for (int q = 0; q < pairImage[k].length; q++) {
         acc.addGroup(images[pairImage[k][q]], pairGroup[k][q]);
@@ -109,53 +102,5 @@ public final class CocoEvaluator {
       throw new IllegalStateException("group of unknown category " + key);
     }
     return k;
-  }
-
-  /** Runs {@code body(0..n-1)} on {@link #threads} threads, {@code chunk} indices at a time. */
-  private void parallel(int n, int chunk, IntConsumer body) {
-    int workers = Math.min(threads, Math.max(1, (n + chunk - 1) / chunk));
-    if (workers == 1) {
-      for (int i = 0; i < n; i++) {
-        body.accept(i);
-      }
-      return;
-    }
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-      Thread t = new Thread(r, "zoobench-eval");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        futures.add(pool.submit(() -> {
-          int from;
-          while ((from = next.getAndAdd(chunk)) < n) {
-            int to = Math.min(n, from + chunk);
-            for (int i = from; i < to; i++) {
-              body.accept(i);
-            }
-          }
-        }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("evaluation interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

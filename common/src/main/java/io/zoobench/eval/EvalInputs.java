@@ -8,6 +8,8 @@ import io.zoobench.mask.RleCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Validated, per-image view of a ground truth and a results file under one set of
@@ -47,6 +49,12 @@ public final class EvalInputs {
    * @throws InvalidInputException for input pycocotools refuses or cannot evaluate
    */
   public static EvalInputs prepare(EvalParams params, CocoDataset gt, CocoResults dt) {
+    return prepare(params, gt, dt, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Validates and splits, checking masks on {@code threads} threads. */
+  public static EvalInputs prepare(
+      EvalParams params, CocoDataset gt, CocoResults dt, int threads) {
     List<String> warnings = new ArrayList<>();
     long[] imageIds = gt.sortedImageIds();
     List<CocoDataset.Category> cats = new ArrayList<>(gt.categories());
@@ -73,38 +81,15 @@ public final class EvalInputs {
       case MASK -> true;
       case AUTO -> n > 0 && !dt.hasBbox(0);
     };
-    int dropped = 0;
+    int[] dropped = new int[1];
     for (int i = 0; i < n; i++) {
-      boolean evaluated = Arrays.binarySearch(catIds, dt.categoryId(i)) >= 0;
-      if (!evaluated) {
-        dropped++;
-        continue;
-      }
-      String who = dt.source() + ": results[" + i + "] (image_id " + dt.imageId(i) + ")";
-      if (!fromMask && !dt.hasBbox(i)) {
-        throw new InvalidInputException(who + ": has no bbox; detection areas come from boxes"
-            + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has one" : "")
-            + ", so every result needs one");
-      }
-      if (fromMask && !dt.hasMask(i)) {
-        throw new InvalidInputException(who + ": has no segmentation; detection areas come from"
-            + " masks" + (params.detArea() == EvalParams.DetArea.AUTO
-                ? " because results[0] has no bbox" : "") + ", so every result needs one");
-      }
-      if (segm && !dt.hasMask(i) && !dt.hasBbox(i)) {
-        throw new InvalidInputException(who + ": has neither a segmentation nor a bbox");
-      }
-      if (dt.hasCompressedMask(i) && (segm || fromMask || !dt.hasBbox(i))) {
-        try {
-          RleCodec.decode(dt.maskArena(), dt.maskStart(i), dt.maskLength(i), dt.maskHeight(i),
-              dt.maskWidth(i));
-        } catch (IllegalArgumentException e) {
-          throw new InvalidInputException(who + ": segmentation: " + e.getMessage());
-        }
+      if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
+        dropped[0]++;
       }
     }
-    if (dropped > 0) {
-      warnings.add(dropped + " of " + n + " results have a category_id that is not a category of "
+    firstProblem(threads, n, i -> resultProblem(params, dt, catIds, fromMask, segm, i));
+    if (dropped[0] > 0) {
+      warnings.add(dropped[0] + " of " + n + " results have a category_id that is not a category of "
           + gt.source() + "; they are not evaluated (as in pycocotools)");
     }
 
@@ -143,11 +128,17 @@ public final class EvalInputs {
         try {
           int h = gt.imageHeight(k);
           int w = gt.imageWidth(k);
-          if (s instanceof Segmentation.Polygons && (h <= 0 || w <= 0)) {
-            throw new IllegalArgumentException("polygons need the image's width and height, and"
-                + " image " + gt.annotationImageId(a) + " has none");
+          if (s instanceof Segmentation.Polygons poly) {
+            if (h <= 0 || w <= 0) {
+              throw new IllegalArgumentException("polygons need the image's width and height, and"
+                  + " image " + gt.annotationImageId(a) + " has none");
+            }
+            if (poly.parts().length == 0) {
+              throw new IllegalArgumentException("is an empty polygon list");
+            }
+          } else {
+            s.toRle(h, w); // RLEs: decode once to check that the runs cover the mask
           }
-          s.toRle(h, w);
         } catch (IllegalArgumentException e) {
           throw new InvalidInputException(who + ": segmentation: " + e.getMessage());
         }
@@ -178,6 +169,60 @@ public final class EvalInputs {
     ImageGroundTruth[] gts = splitGroundTruth(gt, imageIds, aImage);
     ImageDetections[] dts = splitDetections(dt, imageIds, dImage, fromMask);
     return new EvalInputs(params, imageIds, catIds, cats, gts, dts, fromMask, warnings);
+  }
+
+  /** The problem of result {@code i} that stops the evaluation, or {@code null}. */
+  private static String resultProblem(
+      EvalParams params, CocoResults dt, long[] catIds, boolean fromMask, boolean segm, int i) {
+    if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
+      return null; // never evaluated
+    }
+    String who = dt.source() + ": results[" + i + "] (image_id " + dt.imageId(i) + ")";
+    if (!fromMask && !dt.hasBbox(i)) {
+      return who + ": has no bbox; detection areas come from boxes"
+          + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has one" : "")
+          + ", so every result needs one";
+    }
+    if (fromMask && !dt.hasMask(i)) {
+      return who + ": has no segmentation; detection areas come from masks"
+          + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has no bbox" : "")
+          + ", so every result needs one";
+    }
+    if (segm && !dt.hasMask(i) && !dt.hasBbox(i)) {
+      return who + ": has neither a segmentation nor a bbox";
+    }
+    if (dt.hasCompressedMask(i) && (segm || fromMask || !dt.hasBbox(i))) {
+      try {
+        RleCodec.decode(dt.maskArena(), dt.maskStart(i), dt.maskLength(i), dt.maskHeight(i),
+            dt.maskWidth(i));
+      } catch (IllegalArgumentException e) {
+        return who + ": segmentation: " + e.getMessage();
+      }
+    }
+    return null;
+  }
+
+  /** Checks {@code 0..n-1} in parallel and throws the problem of the lowest index, if any. */
+  private static void firstProblem(int threads, int n, IntFunction<String> check) {
+    AtomicInteger first = new AtomicInteger(Integer.MAX_VALUE);
+    String[] message = new String[1];
+    Parallel.forEach(threads, n, 4096, i -> {
+      if (i > first.get()) {
+        return;
+      }
+      String problem = check.apply(i);
+      if (problem != null) {
+        synchronized (message) {
+          if (i < first.get()) {
+            first.set(i);
+            message[0] = problem;
+          }
+        }
+      }
+    });
+    if (message[0] != null) {
+      throw new InvalidInputException(message[0]);
+    }
   }
 
   private static int[] bucketStarts(int[] keys, int buckets) {

@@ -17,13 +17,15 @@ public final class EvalResult {
   private final List<CocoDataset.Category> categories;
   private final CocoSummary summary;
   private final List<String> warnings;
+  private final boolean areaFromMask;
   private final double matchSeconds;
   private final double accumulateSeconds;
 
   EvalResult(
       EvalParams params, List<CocoDataset.Category> categories, CocoSummary summary,
-      List<String> warnings, double matchSeconds, double accumulateSeconds) {
+      List<String> warnings, boolean areaFromMask, double matchSeconds, double accumulateSeconds) {
     this.params = params;
+    this.areaFromMask = areaFromMask;
     this.categories = List.copyOf(categories);
     this.summary = summary;
     this.warnings = List.copyOf(warnings);
@@ -34,8 +36,9 @@ public final class EvalResult {
   /** Builds a result from curves accumulated elsewhere (e.g. on Spark executors). */
   public static EvalResult of(
       EvalParams params, List<CocoDataset.Category> categoriesById, List<CategoryCurves> curves,
-      List<String> warnings) {
-    return new EvalResult(params, categoriesById, new CocoSummary(params, curves), warnings, 0, 0);
+      List<String> warnings, boolean areaFromMask) {
+    return new EvalResult(params, categoriesById, new CocoSummary(params, curves), warnings,
+        areaFromMask, 0, 0);
   }
 
   public EvalParams params() {
@@ -71,6 +74,11 @@ public final class EvalResult {
       out.add(new CategoryAp(c.id(), c.name(), summary.categoryAp(k)));
     }
     return out;
+  }
+
+  /** "box" or "mask": where the detection areas (for the area ranges) came from. */
+  public String detAreaLabel() {
+    return areaFromMask ? "mask" : "box";
   }
 
   public List<String> warnings() {
