@@ -109,20 +109,19 @@ public final class EvalInputs {
         strayCategory++;
         continue;
       }
-      String who = gt.source() + ": annotations[" + a + "] (id " + gt.annotationId(a) + ")";
       if (Double.isNaN(gt.annotationArea(a))) {
-        throw new InvalidInputException(who + ": has no area (area ranges use the file's area)");
+        throw new InvalidInputException(annotation(gt, a) + ": has no area (area ranges use the file's area)");
       }
       if (gt.annotationCrowd(a) < 0) {
-        throw new InvalidInputException(who + ": has no iscrowd");
+        throw new InvalidInputException(annotation(gt, a) + ": has no iscrowd");
       }
       if (!segm && Double.isNaN(gt.annotationBbox(a, 0))) {
-        throw new InvalidInputException(who + ": has no bbox, which box evaluation needs");
+        throw new InvalidInputException(annotation(gt, a) + ": has no bbox, which box evaluation needs");
       }
       if (segm) {
         Segmentation s = gt.annotationSegmentation(a);
         if (s == null) {
-          throw new InvalidInputException(who + ": has no segmentation, which mask evaluation"
+          throw new InvalidInputException(annotation(gt, a) + ": has no segmentation, which mask evaluation"
               + " needs");
         }
         try {
@@ -140,7 +139,7 @@ public final class EvalInputs {
             s.toRle(h, w); // RLEs: decode once to check that the runs cover the mask
           }
         } catch (IllegalArgumentException e) {
-          throw new InvalidInputException(who + ": segmentation: " + e.getMessage());
+          throw new InvalidInputException(annotation(gt, a) + ": segmentation: " + e.getMessage());
         }
       }
     }
@@ -177,29 +176,36 @@ public final class EvalInputs {
     if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
       return null; // never evaluated
     }
-    String who = dt.source() + ": results[" + i + "] (image_id " + dt.imageId(i) + ")";
     if (!fromMask && !dt.hasBbox(i)) {
-      return who + ": has no bbox; detection areas come from boxes"
+      return who(dt, i) + ": has no bbox; detection areas come from boxes"
           + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has one" : "")
           + ", so every result needs one";
     }
     if (fromMask && !dt.hasMask(i)) {
-      return who + ": has no segmentation; detection areas come from masks"
+      return who(dt, i) + ": has no segmentation; detection areas come from masks"
           + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has no bbox" : "")
           + ", so every result needs one";
     }
     if (segm && !dt.hasMask(i) && !dt.hasBbox(i)) {
-      return who + ": has neither a segmentation nor a bbox";
+      return who(dt, i) + ": has neither a segmentation nor a bbox";
     }
     if (dt.hasCompressedMask(i) && (segm || fromMask || !dt.hasBbox(i))) {
       try {
         RleCodec.decode(dt.maskArena(), dt.maskStart(i), dt.maskLength(i), dt.maskHeight(i),
             dt.maskWidth(i));
       } catch (IllegalArgumentException e) {
-        return who + ": segmentation: " + e.getMessage();
+        return who(dt, i) + ": segmentation: " + e.getMessage();
       }
     }
     return null;
+  }
+
+  private static String annotation(CocoDataset gt, int a) {
+    return gt.source() + ": annotations[" + a + "] (id " + gt.annotationId(a) + ")";
+  }
+
+  private static String who(CocoResults dt, int i) {
+    return dt.source() + ": results[" + i + "] (image_id " + dt.imageId(i) + ")";
   }
 
   /** Checks {@code 0..n-1} in parallel and throws the problem of the lowest index, if any. */

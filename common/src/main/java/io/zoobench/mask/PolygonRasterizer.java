@@ -78,9 +78,9 @@ final class PolygonRasterizer {
     }
     // crossings of the pixel-centre columns, downsampled back to pixel coordinates
     int n = m;
-    long[] a = new long[n + 1];
-    int na = 0;
-    long hh = h & 0xFFFF_FFFFL;
+    int[] cx = new int[n];
+    int[] cy = new int[n];
+    int nc = 0;
     for (int j = 1; j < n; j++) {
       if (u[j] == u[j - 1]) {
         continue;
@@ -98,12 +98,37 @@ final class PolygonRasterizer {
         yd = h;
       }
       yd = Math.ceil(yd);
-      int xi = (int) xd;
-      int yi = (int) yd;
-      a[na++] = ((long) (xi * h + yi)) & 0xFFFF_FFFFL;
+      cx[nc] = (int) xd;
+      cy[nc] = (int) yd;
+      nc++;
     }
-    a[na++] = (hh * w) & 0xFFFF_FFFFL;
-    Arrays.sort(a, 0, na);
+    // maskApi sorts the crossings' pixel indices x*h+y: here a counting sort by column (0 <= x
+    // < w) and an insertion sort inside each column, which holds a handful of crossings
+    int[] colStart = new int[w + 1];
+    for (int j = 0; j < nc; j++) {
+      colStart[cx[j] + 1]++;
+    }
+    for (int c = 0; c < w; c++) {
+      colStart[c + 1] += colStart[c];
+    }
+    long[] a = new long[nc + 1];
+    int[] fill = Arrays.copyOf(colStart, w);
+    for (int j = 0; j < nc; j++) {
+      a[fill[cx[j]]++] = (long) cx[j] * h + cy[j];
+    }
+    for (int c = 0; c < w; c++) {
+      for (int i = colStart[c] + 1; i < colStart[c + 1]; i++) {
+        long key = a[i];
+        int q = i - 1;
+        while (q >= colStart[c] && a[q] > key) {
+          a[q + 1] = a[q];
+          q--;
+        }
+        a[q + 1] = key;
+      }
+    }
+    int na = nc;
+    a[na++] = (long) h * w;
     long p = 0;
     for (int j = 0; j < na; j++) {
       long t = a[j];
