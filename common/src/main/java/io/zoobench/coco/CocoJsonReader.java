@@ -13,7 +13,6 @@ import io.zoobench.mask.RleCodec;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -104,11 +103,8 @@ public final class CocoJsonReader {
   public static CocoDataset readDataset(InputStream in, String name) {
     try (JsonParser p = JSON.createParser(in)) {
       return new DatasetReader(p, name).read();
-    } catch (JsonParseException | StreamConstraintsException e) {
-      throw new InvalidInputException(name + ": not valid json: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
     } catch (IOException e) {
-      throw new InvalidInputException(name + ": cannot read: " + e.getMessage(), e);
+      throw readError(name, e);
     }
   }
 
@@ -116,12 +112,28 @@ public final class CocoJsonReader {
   public static CocoResults readResults(InputStream in, String name, boolean keepMasks) {
     try (JsonParser p = JSON.createParser(in)) {
       return new ResultsReader(p, name, keepMasks).read();
-    } catch (JsonParseException | StreamConstraintsException e) {
-      throw new InvalidInputException(name + ": not valid json: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
     } catch (IOException e) {
-      throw new InvalidInputException(name + ": cannot read: " + e.getMessage(), e);
+      throw readError(name, e);
     }
+  }
+
+  static JsonParser parser(InputStream in) throws IOException {
+    return JSON.createParser(in);
+  }
+
+  static ResultParser resultParser(JsonParser p, String name, boolean keepMasks) throws IOException {
+    return new ResultParser(p, name, keepMasks);
+  }
+
+  /** The one-line error for an unreadable or malformed file. */
+  static InvalidInputException readError(String name, IOException e) {
+    if (e instanceof JsonParseException || e instanceof StreamConstraintsException) {
+      com.fasterxml.jackson.core.JsonProcessingException j =
+          (com.fasterxml.jackson.core.JsonProcessingException) e;
+      return new InvalidInputException(name + ": not valid json: " + j.getOriginalMessage()
+          + " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr());
+    }
+    return new InvalidInputException(name + ": cannot read: " + e.getMessage(), e);
   }
 
   /** Field-level helpers shared by both readers; errors are collected per record. */
@@ -609,66 +621,45 @@ public final class CocoJsonReader {
     }
   }
 
-  /** Reads {@code [{"image_id", "category_id", "bbox", "score", "segmentation"}, ...]}. */
-  private static final class ResultsReader extends RecordReader {
+  /**
+   * Parses {@code [{"image_id", "category_id", "bbox", "score", "segmentation"}, ...]} one
+   * record at a time into its fields, which stay valid until the next call of {@link #next()}.
+   */
+  static final class ResultParser extends RecordReader {
     final boolean keepMasks;
-    int n;
-    long[] img = new long[4096];
-    long[] cat = new long[4096];
-    double[] box = new double[4096 * 4];
-    double[] score = new double[4096];
-    int[] mh = new int[4096];
-    int[] mw = new int[4096];
-    int[] ms = new int[4096];
-    int[] ml = new int[4096];
-    byte[] arena = new byte[1 << 16];
-    int arenaSize;
-    final Map<Integer, Segmentation.Polygons> polygons = new HashMap<>();
+    int index = -1;
+    long imageId;
+    long categoryId;
+    final double[] box = new double[4];
+    boolean hasBox;
+    double score;
+    Segmentation segmentation;
 
-    ResultsReader(JsonParser p, String file, boolean keepMasks) {
+    ResultParser(JsonParser p, String file, boolean keepMasks) throws IOException {
       super(p, file);
       this.keepMasks = keepMasks;
-    }
-
-    CocoResults read() throws IOException {
       p.nextToken();
       if (p.currentToken() == JsonToken.START_OBJECT) {
         throw new InvalidInputException(file + ": the top level is an object; a results file is a"
             + " list of detections [{\"image_id\", \"category_id\", \"bbox\", \"score\"}, ...]");
       }
       expect(JsonToken.START_ARRAY, "the top level of a results file");
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        readResult();
+    }
+
+    /** Parses the next record; false at the end of the list. */
+    boolean next() throws IOException {
+      if (p.nextToken() == JsonToken.END_ARRAY) {
+        return false;
       }
-      return new CocoResults(file, n, img, cat, box, score, mh, mw, ms, ml, arena, polygons);
-    }
-
-    private void grow() {
-      int cap = n * 2;
-      img = Arrays.copyOf(img, cap);
-      cat = Arrays.copyOf(cat, cap);
-      box = Arrays.copyOf(box, cap * 4);
-      score = Arrays.copyOf(score, cap);
-      mh = Arrays.copyOf(mh, cap);
-      mw = Arrays.copyOf(mw, cap);
-      ms = Arrays.copyOf(ms, cap);
-      ml = Arrays.copyOf(ml, cap);
-    }
-
-    private void readResult() throws IOException {
-      int index = n;
+      index++;
       expect(JsonToken.START_OBJECT, "results[" + index + "]");
       problem = null;
-      if (n == img.length) {
-        grow();
-      }
-      long imageId = Long.MIN_VALUE;
-      long categoryId = Long.MIN_VALUE;
-      double s = Double.NaN;
+      imageId = Long.MIN_VALUE;
+      categoryId = Long.MIN_VALUE;
+      score = Double.NaN;
       boolean hasScore = false;
-      Arrays.fill(box, index * 4, index * 4 + 4, Double.NaN);
-      mh[index] = -1;
-      Segmentation seg = null;
+      hasBox = false;
+      segmentation = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String f = p.currentName();
         p.nextToken();
@@ -676,19 +667,19 @@ public final class CocoJsonReader {
           case "image_id" -> imageId = integer("image_id");
           case "category_id" -> categoryId = integer("category_id");
           case "score" -> {
-            s = number("score");
+            score = number("score");
             hasScore = true;
           }
           case "bbox" -> {
             if (p.currentToken() == JsonToken.VALUE_NULL) {
               problem("bbox is null");
-            } else if (!bbox(box, index * 4)) {
-              Arrays.fill(box, index * 4, index * 4 + 4, Double.NaN);
+            } else {
+              hasBox = bbox(box, 0);
             }
           }
           case "segmentation" -> {
             if (keepMasks) {
-              seg = segmentation();
+              segmentation = segmentation();
             } else {
               p.skipChildren();
             }
@@ -709,18 +700,71 @@ public final class CocoJsonReader {
         throw new InvalidInputException(file + ": results[" + index + "]"
             + (imageId == Long.MIN_VALUE ? "" : " (image_id " + imageId + ")") + ": " + problem);
       }
-      img[index] = imageId;
-      cat[index] = categoryId;
-      score[index] = s;
-      if (seg instanceof Segmentation.CompressedRle c) {
-        putMask(index, c.height(), c.width(), c.counts());
-      } else if (seg instanceof Segmentation.UncompressedRle u) {
+      if (segmentation instanceof Segmentation.UncompressedRle u) {
         int[] runs = u.counts();
-        putMask(index, u.height(), u.width(), RleCodec.encode(runs, 0, runs.length));
-      } else if (seg instanceof Segmentation.Polygons poly) {
-        polygons.put(index, poly);
+        segmentation = new Segmentation.CompressedRle(u.height(), u.width(),
+            RleCodec.encode(runs, 0, runs.length));
       }
-      n++;
+      return true;
+    }
+  }
+
+  /** Collects a whole results file into the columns of a {@link CocoResults}. */
+  private static final class ResultsReader {
+    final ResultParser parser;
+    final String file;
+    int n;
+    long[] img = new long[4096];
+    long[] cat = new long[4096];
+    double[] box = new double[4096 * 4];
+    double[] score = new double[4096];
+    int[] mh = new int[4096];
+    int[] mw = new int[4096];
+    int[] ms = new int[4096];
+    int[] ml = new int[4096];
+    byte[] arena = new byte[1 << 16];
+    int arenaSize;
+    final Map<Integer, Segmentation.Polygons> polygons = new HashMap<>();
+
+    ResultsReader(JsonParser p, String file, boolean keepMasks) throws IOException {
+      this.parser = new ResultParser(p, file, keepMasks);
+      this.file = file;
+    }
+
+    CocoResults read() throws IOException {
+      while (parser.next()) {
+        if (n == img.length) {
+          grow();
+        }
+        img[n] = parser.imageId;
+        cat[n] = parser.categoryId;
+        score[n] = parser.score;
+        if (parser.hasBox) {
+          System.arraycopy(parser.box, 0, box, n * 4, 4);
+        } else {
+          Arrays.fill(box, n * 4, n * 4 + 4, Double.NaN);
+        }
+        mh[n] = -1;
+        if (parser.segmentation instanceof Segmentation.CompressedRle c) {
+          putMask(n, c.height(), c.width(), c.counts());
+        } else if (parser.segmentation instanceof Segmentation.Polygons poly) {
+          polygons.put(n, poly);
+        }
+        n++;
+      }
+      return new CocoResults(file, n, img, cat, box, score, mh, mw, ms, ml, arena, polygons);
+    }
+
+    private void grow() {
+      int cap = n * 2;
+      img = Arrays.copyOf(img, cap);
+      cat = Arrays.copyOf(cat, cap);
+      box = Arrays.copyOf(box, cap * 4);
+      score = Arrays.copyOf(score, cap);
+      mh = Arrays.copyOf(mh, cap);
+      mw = Arrays.copyOf(mw, cap);
+      ms = Arrays.copyOf(ms, cap);
+      ml = Arrays.copyOf(ml, cap);
     }
 
     private void putMask(int index, int h, int w, byte[] counts) {
