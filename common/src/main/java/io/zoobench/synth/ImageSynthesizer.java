@@ -52,7 +52,7 @@ final class ImageSynthesizer {
   private static final double WRONG_CATEGORY_SHARE = 0.08;
   private static final double DUPLICATE_SHARE = 0.35;
   private static final double NEAR_MISS_FP_SHARE = 0.25;
-  private static final double CONFIDENT_FP_SHARE = 0.04;
+  private static final double CONFIDENT_FP_SHARE = 0.02;
   /** Shares of detection scores rounded to 2 decimals / copied from another detection. */
   private static final double ROUNDED_SCORE_SHARE = 0.15;
   private static final double COPIED_SCORE_SHARE = 0.03;
@@ -102,7 +102,17 @@ final class ImageSynthesizer {
     }
   }
 
-  /** One detection or proposal: corners, category index, score and mask outline. */
+  /** What a detection's mask looks like. */
+  private enum MaskShape {
+    /** {@link Box#maskParts}, rasterised like a COCO polygon. */
+    POLYGON,
+    /** The ellipse inscribed in the box. */
+    ELLIPSE,
+    /** The box itself. */
+    BOX
+  }
+
+  /** One detection or proposal: corners, category index, score and mask shape. */
   private static final class Box {
     int category;
     double x0;
@@ -110,6 +120,7 @@ final class ImageSynthesizer {
     double x1;
     double y1;
     double score;
+    MaskShape maskShape = MaskShape.BOX;
     double[][] maskParts;
 
     Box(int category, double x0, double y0, double x1, double y1, double score) {
@@ -407,6 +418,7 @@ final class ImageSynthesizer {
         b[3] + edge * gh * SynthRandom.gaussian(rng),
         score);
     clipToImage(d, w, h);
+    d.maskShape = MaskShape.POLYGON;
     d.maskParts = parts;
     return d;
   }
@@ -420,7 +432,7 @@ final class ImageSynthesizer {
       double x0 = g.x0() + rng.nextDouble() * (g.w() - bw);
       double y0 = g.y0() + rng.nextDouble() * (g.h() - bh);
       Box d = new Box(g.category, x0, y0, x0 + bw, y0 + bh, SynthRandom.uniform(rng, 0.2, 0.8));
-      d.maskParts = new double[][] {Shapes.ellipse(d.x0, d.y0, d.x1, d.y1, 16)};
+      d.maskShape = MaskShape.ELLIPSE;
       dets.add(d);
     }
   }
@@ -453,9 +465,7 @@ final class ImageSynthesizer {
         ? SynthRandom.uniform(rng, 0.3, 0.9)
         : 0.001 + 0.35 * u * u * u;
     clipToImage(d, w, h);
-    d.maskParts = new double[][] {SynthRandom.chance(rng, 0.7)
-        ? Shapes.ellipse(d.x0, d.y0, d.x1, d.y1, 16)
-        : Shapes.box(d.x0, d.y0, d.x1, d.y1)};
+    d.maskShape = SynthRandom.chance(rng, 0.7) ? MaskShape.ELLIPSE : MaskShape.BOX;
     return d;
   }
 
@@ -607,7 +617,11 @@ final class ImageSynthesizer {
     g.writeEndArray();
     g.writeNumberField("score", b.score);
     if (mask) {
-      Rle rle = Rle.fromPolygons(b.maskParts, plan.height(), plan.width());
+      Rle rle = switch (b.maskShape) {
+        case POLYGON -> Rle.fromPolygons(b.maskParts, plan.height(), plan.width());
+        case ELLIPSE -> ShapeMasks.ellipse(b.x0, b.y0, b.x1, b.y1, plan.height(), plan.width());
+        case BOX -> ShapeMasks.box(b.x0, b.y0, b.x1, b.y1, plan.height(), plan.width());
+      };
       g.writeObjectFieldStart("segmentation");
       writeSize(g, plan);
       g.writeStringField("counts", rle.toCompressedString());

@@ -3,9 +3,8 @@ package io.zoobench.synth;
 import java.util.SplittableRandom;
 
 /**
- * Polygon and box helpers for the generator: star-shaped object outlines, ellipses, boxes,
- * bounds and in-place transforms, all on flat {@code [x0, y0, x1, y1, ...]} arrays as COCO
- * stores polygons.
+ * Polygon helpers for the generator: star-shaped object outlines, area, bounds and in-place
+ * transforms, all on flat {@code [x0, y0, x1, y1, ...]} arrays as COCO stores polygons.
  */
 final class Shapes {
   private Shapes() {}
@@ -35,26 +34,6 @@ final class Shapes {
     }
     scale(xy, 1 / StrictMath.sqrt(area(xy)), 0, 0);
     return xy;
-  }
-
-  /** An axis-aligned ellipse with {@code vertices} corners inscribed in a box. */
-  static double[] ellipse(double x0, double y0, double x1, double y1, int vertices) {
-    double cx = (x0 + x1) / 2;
-    double cy = (y0 + y1) / 2;
-    double rx = (x1 - x0) / 2;
-    double ry = (y1 - y0) / 2;
-    double[] xy = new double[2 * vertices];
-    for (int k = 0; k < vertices; k++) {
-      double a = 2 * Math.PI * k / vertices;
-      xy[2 * k] = cx + rx * StrictMath.cos(a);
-      xy[2 * k + 1] = cy + ry * StrictMath.sin(a);
-    }
-    return xy;
-  }
-
-  /** The 4 corners of a box as a polygon (8 numbers, so never mistaken for an xywh box). */
-  static double[] box(double x0, double y0, double x1, double y1) {
-    return new double[] {x0, y0, x0, y1, x1, y1, x1, y0};
   }
 
   /** Shoelace area (absolute). */
