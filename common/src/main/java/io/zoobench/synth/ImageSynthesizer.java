@@ -470,8 +470,8 @@ final class ImageSynthesizer {
   }
 
   /**
-   * Gives scores the texture of real output: float32 precision, some rounded to 2 decimals and
-   * some exact copies of another score in the image, so that score ties are common.
+   * Gives scores the texture of real output: some rounded to 2 decimals and some exact copies
+   * of another score in the image, so that score ties are common; the rest keep 8 decimals.
    */
   private static void finishScores(List<Box> dets, SplittableRandom rng) {
     for (int i = 0; i < dets.size(); i++) {
@@ -482,7 +482,7 @@ final class ImageSynthesizer {
       } else if (u < ROUNDED_SCORE_SHARE + COPIED_SCORE_SHARE && i > 0) {
         d.score = dets.get(rng.nextInt(i)).score;
       } else {
-        d.score = (float) d.score;
+        d.score = Decimals.roundScore(d.score);
       }
     }
   }
@@ -519,7 +519,7 @@ final class ImageSynthesizer {
       props.add(new Box(0, b[0], b[1], b[2], b[3], 0.6 * u * StrictMath.sqrt(u)));
     }
     for (Box p : props) {
-      p.score = (float) p.score;
+      p.score = Decimals.roundScore(p.score);
     }
     props.sort(BY_SCORE_DESCENDING);
     // "descending-ish": a few neighbours swapped, so readers cannot rely on file order
@@ -615,7 +615,8 @@ final class ImageSynthesizer {
     decimals.write(g, Decimals.cents(b.x1) - x);
     decimals.write(g, Decimals.cents(b.y1) - y);
     g.writeEndArray();
-    g.writeNumberField("score", b.score);
+    g.writeFieldName("score");
+    decimals.writeScore(g, b.score);
     if (mask) {
       Rle rle = switch (b.maskShape) {
         case POLYGON -> Rle.fromPolygons(b.maskParts, plan.height(), plan.width());
