@@ -37,7 +37,7 @@ final class ImageSynthesizer {
 
   private static final double CROWD_SHARE = 0.01;
   private static final int MAX_CROWDS_PER_IMAGE = 2;
-  /** COCO's crowd annotation ids are ≥ 900100000000, beyond 32 bits; so are ours. */
+  /** COCO's crowd annotation ids look like 900100259690, beyond 32 bits; so do ours. */
   static final long CROWD_ID_BASE = 900_100_000_000L;
 
   private static final double MULTI_PART_SHARE = 0.10;

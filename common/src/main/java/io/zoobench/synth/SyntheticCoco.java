@@ -68,7 +68,8 @@ public final class SyntheticCoco {
 
   /**
    * Generates into {@code outDir} (created if missing) on {@code threads} threads; the files
-   * do not depend on {@code threads}. Existing files of the same names are replaced.
+   * do not depend on {@code threads}. Existing files of the same names are replaced; a
+   * {@code proposals.json} of an earlier run stays when this spec asks for no proposals.
    */
   public static SynthSummary generate(SynthSpec spec, Path outDir, int threads) {
     if (threads < 1) {
