@@ -45,6 +45,12 @@ public final class CocoResults {
     this.polygonMasks = Map.copyOf(polygonMasks);
   }
 
+  /** A results list without detections. */
+  public static CocoResults empty(String source) {
+    return new CocoResults(source, 0, new long[0], new long[0], new double[0], new double[0],
+        new int[0], new int[0], new int[0], new int[0], new byte[0], Map.of());
+  }
+
   public String source() {
     return source;
   }

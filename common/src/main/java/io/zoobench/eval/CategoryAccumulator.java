@@ -29,7 +29,7 @@ public final class CategoryAccumulator implements Serializable {
   private long[] chunkImage = new long[16];
   private int[] chunkStart = new int[17];
   private int chunks;
-  private double[] scores = new double[64];
+  private double[] scores = new double[16];
   private byte[] status;
   private int entries;
   private final long[] nonIgnored;
@@ -38,7 +38,7 @@ public final class CategoryAccumulator implements Serializable {
     this.params = params;
     this.categoryId = categoryId;
     this.stride = params.areaCount() * params.iouThrCount();
-    this.status = new byte[64 * stride];
+    this.status = new byte[16 * stride];
     this.nonIgnored = new long[params.areaCount()];
   }
 
@@ -71,6 +71,24 @@ public final class CategoryAccumulator implements Serializable {
     appendChunk(e.imageId, e.scores, from, d, e.status, from * stride);
     for (int a = 0; a < nonIgnored.length; a++) {
       nonIgnored[a] += e.npig[j * e.areaCount + a];
+    }
+    return this;
+  }
+
+  /**
+   * Adds one image's group given as arrays (as {@link ImageEvaluation#groupScores},
+   * {@link ImageEvaluation#groupStatus} and {@link ImageEvaluation#groupNonIgnored} return
+   * them), e.g. after it travelled through a Spark shuffle.
+   */
+  public CategoryAccumulator addChunk(
+      long imageId, double[] chunkScores, byte[] chunkStatus, int[] chunkNonIgnored) {
+    if (chunkStatus.length != chunkScores.length * stride
+        || chunkNonIgnored.length != nonIgnored.length) {
+      throw new IllegalArgumentException("chunk of image " + imageId + " has the wrong shape");
+    }
+    appendChunk(imageId, chunkScores, 0, chunkScores.length, chunkStatus, 0);
+    for (int a = 0; a < nonIgnored.length; a++) {
+      nonIgnored[a] += chunkNonIgnored[a];
     }
     return this;
   }

@@ -149,15 +149,25 @@ public final class CocoSummary {
    * entries > −1; NaN when the category has no ground truth.
    */
   public double categoryAp(int k) {
+    return categoryMean(k, -1, 0);
+  }
+
+  /**
+   * Mean of {@code precision[t, :, k, a, -1]} over entries > −1 (all thresholds when
+   * {@code t < 0}): per-category AP, AP50 ({@code t = 0}), AP75 ({@code t = 5}) and APs/m/l
+   * ({@code a = 1..3}) in Detectron2's way; NaN when the category has no ground truth there.
+   */
+  public double categoryMean(int k, int t, int a) {
     CategoryCurves c = curves.get(k);
-    int t = params.iouThrCount();
+    int tFrom = t < 0 ? 0 : t;
+    int tTo = t < 0 ? params.iouThrCount() : t + 1;
     int r = params.recThrCount();
     int m = params.maxDetCount() - 1;
-    double[] buf = new double[t * r];
+    double[] buf = new double[(tTo - tFrom) * r];
     int n = 0;
-    for (int ti = 0; ti < t; ti++) {
+    for (int ti = tFrom; ti < tTo; ti++) {
       for (int ri = 0; ri < r; ri++) {
-        double v = c.precision(ti, ri, 0, m);
+        double v = c.precision(ti, ri, a, m);
         if (v > -1) {
           buf[n++] = v;
         }

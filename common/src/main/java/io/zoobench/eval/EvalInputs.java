@@ -69,18 +69,12 @@ public final class EvalInputs {
     for (int i = 0; i < n; i++) {
       int k = Arrays.binarySearch(imageIds, dt.imageId(i));
       if (k < 0) {
-        throw new InvalidInputException(dt.source() + ": results[" + i + "] (image_id "
-            + dt.imageId(i) + ", category_id " + dt.categoryId(i) + "): image_id " + dt.imageId(i)
-            + " is not an image of " + gt.source()
-            + " (pycocotools: Results do not correspond to current coco set)");
+        throw new InvalidInputException(
+            unknownImage(dt.source(), i, dt.imageId(i), dt.categoryId(i), gt.source()));
       }
       dImage[i] = k;
     }
-    boolean fromMask = switch (params.detArea()) {
-      case BOX -> false;
-      case MASK -> true;
-      case AUTO -> n > 0 && !dt.hasBbox(0);
-    };
+    boolean fromMask = areaFromMask(params, n == 0 || dt.hasBbox(0));
     int[] dropped = new int[1];
     for (int i = 0; i < n; i++) {
       if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
@@ -176,25 +170,51 @@ public final class EvalInputs {
     if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
       return null; // never evaluated
     }
-    if (!fromMask && !dt.hasBbox(i)) {
-      return who(dt, i) + ": has no bbox; detection areas come from boxes"
+    String problem = problem(params, fromMask, dt.hasBbox(i), dt.hasMask(i),
+        dt.hasCompressedMask(i), dt.maskArena(), dt.maskStart(i), dt.maskLength(i),
+        dt.maskHeight(i), dt.maskWidth(i));
+    return problem == null ? null : who(dt, i) + ": " + problem;
+  }
+
+  /**
+   * Whether detection areas come from masks: {@code --det-area}, or pycocotools' loadRes rule
+   * (the first result decides) for {@link EvalParams.DetArea#AUTO}.
+   */
+  public static boolean areaFromMask(EvalParams params, boolean firstResultHasBbox) {
+    return switch (params.detArea()) {
+      case BOX -> false;
+      case MASK -> true;
+      case AUTO -> !firstResultHasBbox;
+    };
+  }
+
+  /**
+   * What stops the evaluation of one result of an evaluated category, or {@code null}: the
+   * fields the evaluation needs, and a compressed mask that decodes to {@code h × w} pixels.
+   * Shared by the single-process path and the Spark import task.
+   */
+  public static String problem(
+      EvalParams params, boolean fromMask, boolean hasBbox, boolean hasMask,
+      boolean hasCompressedMask, byte[] counts, int off, int len, int h, int w) {
+    boolean segm = params.iouType() == EvalParams.IouType.SEGM;
+    if (!fromMask && !hasBbox) {
+      return "has no bbox; detection areas come from boxes"
           + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has one" : "")
           + ", so every result needs one";
     }
-    if (fromMask && !dt.hasMask(i)) {
-      return who(dt, i) + ": has no segmentation; detection areas come from masks"
+    if (fromMask && !hasMask) {
+      return "has no segmentation; detection areas come from masks"
           + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has no bbox" : "")
           + ", so every result needs one";
     }
-    if (segm && !dt.hasMask(i) && !dt.hasBbox(i)) {
-      return who(dt, i) + ": has neither a segmentation nor a bbox";
+    if (segm && !hasMask && !hasBbox) {
+      return "has neither a segmentation nor a bbox";
     }
-    if (dt.hasCompressedMask(i) && (segm || fromMask || !dt.hasBbox(i))) {
+    if (hasCompressedMask && (segm || fromMask || !hasBbox)) {
       try {
-        RleCodec.decode(dt.maskArena(), dt.maskStart(i), dt.maskLength(i), dt.maskHeight(i),
-            dt.maskWidth(i));
+        RleCodec.decode(counts, off, len, h, w);
       } catch (IllegalArgumentException e) {
-        return who(dt, i) + ": segmentation: " + e.getMessage();
+        return "segmentation: " + e.getMessage();
       }
     }
     return null;
@@ -205,7 +225,20 @@ public final class EvalInputs {
   }
 
   private static String who(CocoResults dt, int i) {
-    return dt.source() + ": results[" + i + "] (image_id " + dt.imageId(i) + ")";
+    return resultLabel(dt.source(), i, dt.imageId(i));
+  }
+
+  /** How messages name result {@code i} of a results file. */
+  public static String resultLabel(String resultsName, int i, long imageId) {
+    return resultsName + ": results[" + i + "] (image_id " + imageId + ")";
+  }
+
+  /** The message for a result on an image the ground truth does not have. */
+  public static String unknownImage(
+      String resultsName, int i, long imageId, long categoryId, String gtName) {
+    return resultsName + ": results[" + i + "] (image_id " + imageId + ", category_id "
+        + categoryId + "): image_id " + imageId + " is not an image of " + gtName
+        + " (pycocotools: Results do not correspond to current coco set)";
   }
 
   /** Checks {@code 0..n-1} in parallel and throws the problem of the lowest index, if any. */

@@ -146,6 +146,11 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private EvalParams params() {
+    return params(iou, mode, detArea);
+  }
+
+  /** The evaluation the flags describe (shared with {@code import}). */
+  static EvalParams params(Iou iou, ModeOption mode, DetAreaOption detArea) {
     EvalParams p = iou == Iou.proposal ? EvalParams.proposals()
         : EvalParams.of(iou == Iou.bbox ? EvalParams.IouType.BBOX : EvalParams.IouType.SEGM);
     if (mode == ModeOption.mmdet) {

@@ -1,0 +1,147 @@
+package io.zoobench.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zoobench.synth.SynthSpec;
+import io.zoobench.synth.SyntheticCoco;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code zoobench bench eval}: the speed check of the evaluation core. Makes a val2017-scale
+ * synthetic set once (5,000 images, ~36k GT, 500k detections with masks), then runs
+ * {@code bin/zoobench eval} as a separate process per IoU type and reports whole-process wall
+ * time and peak resident memory (VmHWM), next to the targets.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks: 'bench eval' times whole-process zoobench eval at val2017 scale.")
+public final class BenchCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Parameters(index = "0", paramLabel = "eval", description = "What to benchmark: eval.")
+  String what;
+
+  @Option(names = "--data", defaultValue = "bench-data/val2017-scale", paramLabel = "DIR",
+      description = "Where the synthetic set lives (made once; default ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--images", defaultValue = "5000", paramLabel = "N",
+      description = "Images of the synthetic set (default ${DEFAULT-VALUE}).")
+  int images;
+
+  @Option(names = "--seed", defaultValue = "2017", paramLabel = "S")
+  long seed;
+
+  @Option(names = "--iou", defaultValue = "bbox,segm", split = ",", paramLabel = "bbox,segm",
+      description = "IoU types to time (default ${DEFAULT-VALUE}).")
+  List<String> ious;
+
+  @Option(names = "--repeat", defaultValue = "1", paramLabel = "R",
+      description = "Runs per IoU type; the best wall time is reported (default 1).")
+  int repeat;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!"eval".equals(what)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "unknown benchmark '" + what + "'; available: eval");
+    }
+    Path gt = data.resolve(SyntheticCoco.GT_FILE);
+    Path dt = data.resolve(SyntheticCoco.DT_FILE);
+    Path stamp = data.resolve("SPEC");
+    String wanted = images + " images, seed " + seed + ", masks";
+    if (!Files.isRegularFile(stamp) || !Files.readString(stamp).equals(wanted)) {
+      out.println("making the synthetic set in " + data + " (" + wanted + ") ...");
+      out.flush();
+      long t0 = System.nanoTime();
+      out.println(SyntheticCoco.generate(new SynthSpec(images, seed, true, 0), data));
+      Files.writeString(stamp, wanted);
+      out.printf(Locale.ROOT, "made in %.1fs%n", (System.nanoTime() - t0) / 1e9);
+    }
+    out.printf(Locale.ROOT, "data: %s (%.0f MB) + %s (%.0f MB)%n", gt, Files.size(gt) / 1e6, dt,
+        Files.size(dt) / 1e6);
+    out.printf(Locale.ROOT, "machine: %d cores, java %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    out.printf(Locale.ROOT, "%-6s %9s %12s %8s   %s%n", "iou", "wall s", "peak RSS MB", "AP",
+        "target (2 cores)");
+    for (String iou : ious) {
+      double best = Double.MAX_VALUE;
+      long rss = 0;
+      double ap = Double.NaN;
+      for (int r = 0; r < repeat; r++) {
+        Path json = Files.createTempFile("zoobench-bench", ".json");
+        try {
+          Measured m = runEval(gt, dt, iou, json);
+          best = Math.min(best, m.seconds);
+          rss = Math.max(rss, m.peakRssKb);
+          JsonNode doc = JSON.readTree(json.toFile());
+          ap = doc.get("stats").get(0).asDouble();
+        } finally {
+          Files.deleteIfExists(json);
+        }
+      }
+      String target = iou.equals("bbox") ? "<= 7.5 s, <= 1500 MB"
+          : iou.equals("segm") ? "<= 14 s, <= 1500 MB" : "";
+      out.printf(Locale.ROOT, "%-6s %9.2f %12.0f %8.4f   %s%n", iou, best, rss / 1024.0, ap,
+          target);
+      out.flush();
+    }
+    return 0;
+  }
+
+  /** Wall time and peak resident set of one whole {@code zoobench eval} process. */
+  record Measured(double seconds, long peakRssKb) {}
+
+  private Measured runEval(Path gt, Path dt, String iou, Path json)
+      throws IOException, InterruptedException {
+    String home = System.getProperty("zoobench.home", ".");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(home, "bin", "zoobench").toString(), "eval",
+        "--gt", gt.toString(), "--dt", dt.toString(), "--iou", iou, "--json", json.toString(),
+        "-q"));
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Path status = Path.of("/proc", Long.toString(p.pid()), "status");
+    long peak = 0;
+    while (p.isAlive()) {
+      peak = Math.max(peak, vmHwmKb(status));
+      Thread.sleep(5);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException("zoobench eval --iou " + iou + " failed with exit status "
+          + p.exitValue());
+    }
+    return new Measured(seconds, peak);
+  }
+
+  /** VmHWM (the kernel's peak resident set) of a live process, 0 once it is gone. */
+  private static long vmHwmKb(Path status) {
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // the process just exited
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,238 @@
+package io.zoobench.jobs;
+
+import io.zoobench.coco.InvalidInputException;
+import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.spark.Warehouse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code zoobench sql}: SQL over the warehouse, every table available by its name
+ * ({@code runs}, {@code metrics}, {@code per_category}, {@code predictions}, {@code timings},
+ * {@code failures}). Prints each statement's rows as a table, CSV or JSON lines.
+ */
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = {"Runs SQL over the warehouse tables (runs, metrics, per_category, predictions,",
+        "timings, failures). Example:",
+        "  zoobench sql \"SELECT model, value AS AP FROM metrics m JOIN runs r USING (run_id)",
+        "                WHERE iou_type = 'bbox' AND metric = 'AP' ORDER BY r.started_at DESC\""})
+public final class SqlCommand implements Callable<Integer> {
+  /** Output format of {@code --format}. */
+  enum Format { table, csv, jsonl }
+
+  @Parameters(arity = "0..1", paramLabel = "SQL", description = "Statement(s), separated by ';'.")
+  String sql;
+
+  @Option(names = "--file", paramLabel = "F.sql", description = "Read the statements from a file.")
+  Path file;
+
+  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
+      description = "Warehouse root (default ./warehouse).")
+  String warehouse;
+
+  @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv|jsonl")
+  Format format;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
+  Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if ((sql == null) == (file == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "give either a SQL statement or --file F.sql");
+    }
+    String text = sql != null ? sql : readFile(file);
+    List<String> statements = SqlText.split(text);
+    if (statements.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "no SQL statement given");
+    }
+    SparkSession spark = SparkSupport.session("zoobench sql", master, conf);
+    spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
+    new Warehouse(spark, warehouse).registerViews();
+    PrintWriter out = spec.commandLine().getOut();
+    for (String statement : statements) {
+      Dataset<Row> df;
+      List<Row> rows;
+      try {
+        df = spark.sql(statement);
+        rows = format == Format.jsonl ? null : df.collectAsList();
+      } catch (Exception e) {
+        // Scala throws AnalysisException (unknown table or column) without declaring it
+        if (e instanceof AnalysisException) {
+          throw new InvalidInputException(firstLine(e.getMessage()));
+        }
+        if (e instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException(e);
+      }
+      switch (format) {
+        case table -> SqlText.printTable(out, df.columns(), rows);
+        case csv -> SqlText.printCsv(out, df.columns(), rows);
+        case jsonl -> df.toJSON().collectAsList().forEach(out::println);
+        default -> throw new IllegalStateException();
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  private static String readFile(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (IOException e) {
+      throw new InvalidInputException(f + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  static String firstLine(String message) {
+    String m = String.valueOf(message).strip();
+    int eol = m.indexOf('\n');
+    return eol < 0 ? m : m.substring(0, eol).strip();
+  }
+
+  /** Splitting and printing helpers for SQL text and result rows. */
+  static final class SqlText {
+    private SqlText() {}
+
+    /** Splits on ';' outside quotes and comments; drops empty statements. */
+    static List<String> split(String text) {
+      List<String> out = new ArrayList<>();
+      StringBuilder cur = new StringBuilder();
+      char quote = 0;
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (quote != 0) {
+          cur.append(c);
+          if (c == quote) {
+            quote = 0;
+          }
+        } else if (c == '\'' || c == '"' || c == '`') {
+          quote = c;
+          cur.append(c);
+        } else if (c == '-' && i + 1 < text.length() && text.charAt(i + 1) == '-') {
+          int eol = text.indexOf('\n', i);
+          i = eol < 0 ? text.length() : eol;
+          cur.append('\n');
+        } else if (c == ';') {
+          add(out, cur);
+        } else {
+          cur.append(c);
+        }
+      }
+      add(out, cur);
+      return out;
+    }
+
+    private static void add(List<String> out, StringBuilder cur) {
+      String s = cur.toString().strip();
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+      cur.setLength(0);
+    }
+
+    static String cell(Object v) {
+      if (v == null) {
+        return "NULL";
+      }
+      if (v instanceof scala.collection.Seq<?> seq) {
+        List<String> parts = new ArrayList<>();
+        scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(x -> parts.add(cell(x)));
+        return "[" + String.join(", ", parts) + "]";
+      }
+      if (v instanceof Row r) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < r.length(); i++) {
+          parts.add(cell(r.get(i)));
+        }
+        return "{" + String.join(", ", parts) + "}";
+      }
+      if (v instanceof byte[] b) {
+        return "<" + b.length + " bytes>";
+      }
+      return String.valueOf(v);
+    }
+
+    static void printTable(PrintWriter out, String[] cols, List<Row> rows) {
+      int[] w = new int[cols.length];
+      List<String[]> cells = new ArrayList<>();
+      for (int c = 0; c < cols.length; c++) {
+        w[c] = cols[c].length();
+      }
+      for (Row r : rows) {
+        String[] line = new String[cols.length];
+        for (int c = 0; c < cols.length; c++) {
+          line[c] = cell(r.get(c));
+          w[c] = Math.max(w[c], line[c].length());
+        }
+        cells.add(line);
+      }
+      StringBuilder sep = new StringBuilder("+");
+      for (int c = 0; c < cols.length; c++) {
+        sep.append("-".repeat(w[c] + 2)).append('+');
+      }
+      out.println(sep);
+      out.println(line(cols, w));
+      out.println(sep);
+      for (String[] line : cells) {
+        out.println(line(line, w));
+      }
+      out.println(sep);
+      out.println(rows.size() + (rows.size() == 1 ? " row" : " rows"));
+    }
+
+    private static String line(String[] values, int[] w) {
+      StringBuilder b = new StringBuilder("|");
+      for (int c = 0; c < values.length; c++) {
+        b.append(' ').append(values[c]).append(" ".repeat(w[c] - values[c].length())).append(" |");
+      }
+      return b.toString();
+    }
+
+    static void printCsv(PrintWriter out, String[] cols, List<Row> rows) {
+      List<String> header = new ArrayList<>();
+      for (String c : cols) {
+        header.add(csv(c));
+      }
+      out.println(String.join(",", header));
+      for (Row r : rows) {
+        List<String> vals = new ArrayList<>();
+        for (int c = 0; c < cols.length; c++) {
+          vals.add(r.isNullAt(c) ? "" : csv(cell(r.get(c))));
+        }
+        out.println(String.join(",", vals));
+      }
+    }
+
+    private static String csv(String s) {
+      if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+      }
+      return s;
+    }
+  }
+}

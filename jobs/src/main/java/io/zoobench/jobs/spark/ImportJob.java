@@ -1,0 +1,259 @@
+package io.zoobench.jobs.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zoobench.coco.CocoDataset;
+import io.zoobench.coco.CocoJsonReader;
+import io.zoobench.coco.InvalidInputException;
+import io.zoobench.eval.CocoSummary;
+import io.zoobench.eval.EvalParams;
+import io.zoobench.eval.EvalResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
+
+/**
+ * {@code zoobench import}: evaluates an existing results file on Spark and appends the run to
+ * the warehouse. Plan: read the ground truth on the driver; turn the results into prediction
+ * rows in a task (staged as the run's predictions table); evaluate each IoU type with
+ * {@link SparkCocoEvaluation}; stage metrics, per-category AP and the runs row; commit. A run
+ * that fails on bad input is recorded ({@code runs.status = failed} and a {@code failures} row)
+ * and publishes nothing else.
+ */
+public final class ImportJob {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What to import; built by the CLI. */
+  public record Options(
+      String annotations, String results, List<EvalParams> evaluations, String warehouse,
+      String runId, String model, String master, int partitions) {}
+
+  /** What the run produced. */
+  public record Outcome(String runId, List<EvalResult> results, double evalSeconds,
+      double totalSeconds, long predictions) {}
+
+  private final SparkSession spark;
+  private final PrintWriter log;
+
+  public ImportJob(SparkSession spark, PrintWriter log) {
+    this.spark = spark;
+    this.log = log;
+  }
+
+  /** A run id from the model name and the current UTC time. */
+  public static String defaultRunId(String model) {
+    String safe = model.replaceAll("[^A-Za-z0-9._-]", "_");
+    return safe + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+        .withZone(ZoneOffset.UTC).format(Instant.now());
+  }
+
+  public Outcome run(Options o) {
+    Warehouse.checkRunId(o.runId());
+    long t0 = System.nanoTime();
+    Timestamp started = Timestamp.from(Instant.now());
+    Warehouse warehouse = new Warehouse(spark, o.warehouse());
+    Warehouse.Staging staging = warehouse.stage(o.runId());
+    String config = config(o);
+    String[] gtSha = new String[1];
+    try {
+      CocoDataset gt = SparkSupport.withJobGroup(spark, "READ-ANNOTATIONS",
+          "read " + Redact.path(o.annotations()), () -> readAnnotations(o.annotations(), gtSha));
+      log(String.format(Locale.ROOT, "annotations: %d images, %d categories, %d annotations",
+          gt.imageCount(), gt.categories().size(), gt.annotationCount()));
+
+      CollectionAccumulator<String> resultsSha = spark.sparkContext().collectionAccumulator();
+      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(), resultsSha);
+      SparkSupport.withJobGroup(spark, "IMPORT-RESULTS", "read and check "
+          + Redact.path(o.results()), () -> {
+            staging.write(Tables.PREDICTIONS, rows);
+            return null;
+          });
+      Dataset<Row> predictions = spark.read().parquet(staging.path(Tables.PREDICTIONS).toString());
+      long count = predictions.count();
+      log(String.format(Locale.ROOT, "results: %d predictions (%.1fs)", count,
+          (System.nanoTime() - t0) / 1e9));
+
+      boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, o.results());
+      List<EvalResult> results = new ArrayList<>();
+      List<Row> metrics = new ArrayList<>();
+      List<Row> perCategory = new ArrayList<>();
+      long te = System.nanoTime();
+      for (EvalParams p : o.evaluations()) {
+        long ts = System.nanoTime();
+        boolean fromMask = io.zoobench.eval.EvalInputs.areaFromMask(p, firstHasBbox);
+        EvalResult r = SparkSupport.withJobGroup(spark, "EVALUATE-" + p.label().toUpperCase(
+            Locale.ROOT), "COCO " + p.label() + " evaluation of " + o.model(),
+            () -> SparkCocoEvaluation.evaluate(spark, p, gt, predictions, fromMask,
+                o.partitions()));
+        results.add(r);
+        log(String.format(Locale.ROOT, "%s: AP %.4f (%.1fs)", p.label(), r.stats()[0],
+            (System.nanoTime() - ts) / 1e9));
+        for (String line : r.summaryLines()) {
+          log(line);
+        }
+        metrics.addAll(metricRows(o.model(), r));
+        perCategory.addAll(perCategoryRows(o.model(), r));
+      }
+      double evalSeconds = (System.nanoTime() - te) / 1e9;
+      staging.write(Tables.METRICS, metrics);
+      staging.write(Tables.PER_CATEGORY, perCategory);
+      staging.write(Tables.TIMINGS, List.of());
+      staging.write(Tables.FAILURES, List.of());
+      double total = (System.nanoTime() - t0) / 1e9;
+      staging.write(Tables.RUNS, List.of(runRow(o, config, gtSha[0],
+          resultsSha.value().isEmpty() ? null : resultsSha.value().get(0), "succeeded", null,
+          started, gt.imageCount(), count, evalSeconds, total)));
+      staging.commit();
+      return new Outcome(o.runId(), results, evalSeconds, (System.nanoTime() - t0) / 1e9, count);
+    } catch (RuntimeException e) {
+      RuntimeException cause = SparkSupport.unwrap(e);
+      staging.abort();
+      recordFailure(warehouse, o, config, gtSha[0], started, cause);
+      throw cause;
+    }
+  }
+
+  private void recordFailure(Warehouse warehouse, Options o, String config, String gtSha,
+      Timestamp started, RuntimeException cause) {
+    try {
+      Warehouse.Staging failed = warehouse.stage(o.runId());
+      String message = Redact.path(String.valueOf(cause.getMessage()));
+      failed.write(Tables.FAILURES, List.of(RowFactory.create(null, Redact.path(o.results()),
+          cause instanceof InvalidInputException ? "input" : "job", message)));
+      failed.write(Tables.RUNS, List.of(runRow(o, config, gtSha, null, "failed", message, started,
+          0, 0, 0, 0)));
+      for (String t : List.of(Tables.METRICS, Tables.PER_CATEGORY, Tables.PREDICTIONS,
+          Tables.TIMINGS)) {
+        failed.write(t, List.of());
+      }
+      failed.commit();
+    } catch (RuntimeException e) {
+      log("could not record the failed run: " + e.getMessage());
+    }
+  }
+
+  private CocoDataset readAnnotations(String path, String[] sha) {
+    Path p = new Path(path);
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = new DigestInputStream(
+          p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p), md)) {
+        // the parser closes what it reads; the digest needs the bytes after the json too
+        InputStream shielded = new java.io.FilterInputStream(in) {
+          @Override
+          public void close() {}
+        };
+        CocoDataset d = CocoJsonReader.readDataset(CocoJsonReader.maybeGunzip(shielded),
+            p.getName());
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+        sha[0] = HexFormat.of().formatHex(md.digest());
+        return d;
+      }
+    } catch (java.io.FileNotFoundException e) {
+      throw new InvalidInputException(Redact.path(path) + ": no such file");
+    } catch (IOException e) {
+      throw new InvalidInputException(Redact.path(path) + ": cannot read: " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String config(Options o) {
+    ObjectNode c = JSON.createObjectNode();
+    c.put("verb", "import");
+    c.put("annotations", Redact.path(o.annotations()));
+    c.put("results", Redact.path(o.results()));
+    c.put("model", o.model());
+    c.put("partitions", o.partitions());
+    var evals = c.putArray("evaluations");
+    for (EvalParams p : o.evaluations()) {
+      ObjectNode e = evals.addObject();
+      e.put("iou", p.label());
+      e.put("mode", p.mode().name().toLowerCase(Locale.ROOT));
+      e.put("det_area", p.detArea().name().toLowerCase(Locale.ROOT));
+    }
+    return c.toString();
+  }
+
+  private Row runRow(Options o, String config, String gtSha, String resultsSha, String status,
+      String message, Timestamp started, long images, long predictions, double evalSeconds,
+      double total) {
+    String iouTypes = String.join(",", o.evaluations().stream().map(EvalParams::label).toList());
+    return RowFactory.create(o.model(), new Path(o.annotations()).getName(),
+        Redact.path(o.annotations()), gtSha, Redact.path(o.results()), resultsSha, iouTypes,
+        config, sha256(config), status, message, started, Timestamp.from(Instant.now()),
+        Redact.path(spark.sparkContext().master()), spark.version(),
+        spark.sparkContext().statusTracker().getExecutorInfos().length, "cpu", images, 0L,
+        predictions, evalSeconds, total, codeVersion());
+  }
+
+  static String codeVersion() {
+    String v = ImportJob.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<Row> metricRows(String model, EvalResult r) {
+    List<Row> rows = new ArrayList<>();
+    double[] stats = r.stats();
+    List<String> names = r.statNames();
+    String mode = r.params().mode().name().toLowerCase(Locale.ROOT);
+    for (int i = 0; i < 12; i++) {
+      rows.add(RowFactory.create(model, r.params().label(), names.get(i), stats[i], i, mode,
+          r.detAreaLabel()));
+    }
+    return rows;
+  }
+
+  static List<Row> perCategoryRows(String model, EvalResult r) {
+    List<Row> rows = new ArrayList<>();
+    if (!r.params().useCats()) {
+      return rows;
+    }
+    CocoSummary s = r.summary();
+    List<EvalResult.CategoryAp> aps = r.perCategory();
+    for (int k = 0; k < aps.size(); k++) {
+      EvalResult.CategoryAp c = aps.get(k);
+      rows.add(RowFactory.create(model, r.params().label(), c.id(), c.name(), nan(c.ap()),
+          nan(s.categoryMean(k, 0, 0)), nan(s.categoryMean(k, 5, 0)), nan(s.categoryMean(k, -1, 1)),
+          nan(s.categoryMean(k, -1, 2)), nan(s.categoryMean(k, -1, 3))));
+    }
+    return rows;
+  }
+
+  private static Double nan(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
+
+  private void log(String line) {
+    if (log != null) {
+      log.println(line);
+      log.flush();
+    }
+  }
+}

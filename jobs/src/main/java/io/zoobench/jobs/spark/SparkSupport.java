@@ -1,0 +1,104 @@
+package io.zoobench.jobs.spark;
+
+import io.zoobench.coco.InvalidInputException;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark plumbing shared by the jobs: the session (embedded {@code local[*]} unless a master is
+ * given), named job groups so the UI says what runs, a serializable Hadoop configuration for
+ * tasks that open files themselves, and the unwrapping of bad-input errors raised inside tasks.
+ */
+public final class SparkSupport {
+  /** Master used when none is given: Spark embedded in this JVM, one task per core. */
+  public static final String DEFAULT_MASTER = "local[*]";
+
+  private SparkSupport() {}
+
+  /**
+   * The session for a job: reuses an active one (tests share a session), otherwise builds one.
+   * {@code master} may be null for {@link #DEFAULT_MASTER} or whatever spark-submit set.
+   */
+  public static SparkSession session(String appName, String master, Map<String, String> conf) {
+    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    if (active != null && !active.sparkContext().isStopped()) {
+      conf.forEach((k, v) -> active.conf().set(k, v));
+      return active;
+    }
+    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    if (master != null) {
+      b.master(master);
+    } else if (System.getProperty("spark.master") == null) {
+      b.master(DEFAULT_MASTER);
+    }
+    b.config("spark.ui.showConsoleProgress", "false");
+    // partition directories are run ids: keep them strings even when they look like numbers
+    b.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+    b.config("spark.sql.parquet.compression.codec", "zstd");
+    conf.forEach(b::config);
+    return b.getOrCreate();
+  }
+
+  /** Runs {@code body} under a named job group, so the Spark UI tells what runs. */
+  public static <T> T withJobGroup(SparkSession spark, String group, String description,
+      Supplier<T> body) {
+    spark.sparkContext().setJobGroup(group, description, false);
+    try {
+      return body.get();
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  /**
+   * The {@link InvalidInputException} behind a failed Spark action, if bad input caused it (the
+   * task's exception travels back as the cause, or only as text in some deploy modes).
+   */
+  public static RuntimeException unwrap(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InvalidInputException iie) {
+        return new InvalidInputException(iie.getMessage());
+      }
+    }
+    String text = String.valueOf(e.getMessage());
+    String marker = InvalidInputException.class.getName() + ": ";
+    int i = text.indexOf(marker);
+    if (i >= 0) {
+      String rest = text.substring(i + marker.length());
+      int eol = rest.indexOf('\n');
+      return new InvalidInputException(eol < 0 ? rest : rest.substring(0, eol));
+    }
+    return e;
+  }
+
+  /** A Hadoop {@link Configuration} that tasks can carry (it is Writable, not Serializable). */
+  public static final class HadoopConf implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient Configuration conf;
+
+    public HadoopConf(Configuration conf) {
+      this.conf = conf;
+    }
+
+    public Configuration get() {
+      return conf;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+      conf.write(out);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      conf = new Configuration(false);
+      conf.readFields(in);
+    }
+  }
+}
