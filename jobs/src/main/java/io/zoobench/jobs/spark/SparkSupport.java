@@ -28,7 +28,13 @@ public final class SparkSupport {
   public static SparkSession session(String appName, String master, Map<String, String> conf) {
     SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
     if (active != null && !active.sparkContext().isStopped()) {
-      conf.forEach((k, v) -> active.conf().set(k, v));
+      conf.forEach((k, v) -> {
+        if (k.startsWith("spark.hadoop.")) {
+          active.sparkContext().hadoopConfiguration().set(k.substring("spark.hadoop.".length()), v);
+        } else {
+          active.conf().set(k, v);
+        }
+      });
       return active;
     }
     SparkSession.Builder b = SparkSession.builder().appName(appName);

@@ -1,0 +1,138 @@
+package io.zoobench.jobs.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.zoobench.jobs.Zoobench;
+import io.zoobench.testing.ReferenceCases;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * End to end over S3: annotations, results and the warehouse on a real S3 API server
+ * (s3proxy, filesystem backend) on 127.0.0.1, reached through Hadoop's S3A; credentials come
+ * from S3A's configuration and must appear nowhere in output or tables.
+ */
+class S3ImportTest {
+  private static final String ACCESS = "zoobench-test-access";
+  private static final String SECRET = "zb-SECRET-9f3c1a7e";
+
+  @TempDir static Path storage;
+  static S3Proxy proxy;
+  static BlobStoreContext blobs;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    Properties props = new Properties();
+    props.setProperty("jclouds.filesystem.basedir", storage.toString());
+    blobs = ContextBuilder.newBuilder("filesystem").credentials("local", "local").overrides(props)
+        .build(BlobStoreContext.class);
+    BlobStore store = blobs.getBlobStore();
+    store.createContainerInLocation(null, "bench");
+    proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
+    proxy.start();
+    for (int i = 0; i < 200 && !proxy.getState().equals("STARTED"); i++) {
+      Thread.sleep(50);
+    }
+    ReferenceCases.Mode m = mode();
+    put(store, "in/gt.json", m.gt());
+    put(store, "in/dt.json", m.dt());
+
+    spark = SparkSupport.session("zoobench-test", "local[2]", Map.of());
+    var conf = spark.sparkContext().hadoopConfiguration();
+    conf.set("fs.s3a.endpoint", "http://127.0.0.1:" + proxy.getPort());
+    conf.set("fs.s3a.endpoint.region", "us-east-1");
+    conf.set("fs.s3a.path.style.access", "true");
+    conf.set("fs.s3a.connection.ssl.enabled", "false");
+    conf.set("fs.s3a.aws.credentials.provider",
+        "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set("fs.s3a.access.key", ACCESS);
+    conf.set("fs.s3a.secret.key", SECRET);
+    conf.set("fs.s3a.multiobjectdelete.enable", "false");
+    conf.set("fs.s3a.change.detection.version.required", "false");
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    if (proxy != null) {
+      proxy.stop();
+    }
+    if (blobs != null) {
+      blobs.close();
+    }
+  }
+
+  static ReferenceCases.Mode mode() {
+    return ReferenceCases.all().filter(x -> x.caseName().startsWith("05") && x.mode().equals("bbox"))
+        .findFirst().orElseThrow();
+  }
+
+  private static void put(BlobStore store, String name, Path file) throws Exception {
+    store.putBlob("bench", store.blobBuilder(name).payload(Files.readAllBytes(file)).build());
+  }
+
+  @Test
+  void importReadsAndWritesS3WithoutLeakingCredentials() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Zoobench.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute("import", "--annotations", "s3a://bench/in/gt.json", "--results",
+        "s3a://bench/in/dt.json", "--iou", "bbox", "--warehouse", "s3a://bench/wh", "--run-id",
+        "s3run", "--model", "m", "--partitions", "3");
+    assertThat(exit).as(err.toString()).isZero();
+
+    Warehouse wh = new Warehouse(spark, "s3a://bench/wh");
+    List<Row> metrics = wh.table(Tables.METRICS).where("run_id = 's3run'")
+        .orderBy("slot").collectAsList();
+    double[] expected = mode().stats();
+    assertThat(metrics).hasSize(12);
+    for (int i = 0; i < 12; i++) {
+      assertThat(metrics.get(i).getDouble(metrics.get(i).fieldIndex("value")))
+          .isCloseTo(expected[i], within(1e-12));
+    }
+    List<Row> runs = wh.table(Tables.RUNS).where("run_id = 's3run'").collectAsList();
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).<String>getAs("status")).isEqualTo("succeeded");
+    assertThat(runs.get(0).<String>getAs("results_path")).isEqualTo("s3a://bench/in/dt.json");
+
+    String everything = out + "\n" + err + "\n" + runs.get(0).toString() + "\n"
+        + wh.table(Tables.RUNS).toJSON().collectAsList();
+    assertThat(everything).doesNotContain(SECRET).doesNotContain(ACCESS);
+  }
+
+  @Test
+  void missingObjectIsOneLineErrorWithoutCredentials() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Zoobench.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute("import", "--annotations", "s3a://bench/in/nope.json", "--results",
+        "s3a://bench/in/dt.json", "--iou", "bbox", "--warehouse", "s3a://bench/wh2",
+        "--run-id", "missing");
+    assertThat(exit).isEqualTo(Zoobench.EXIT_BAD_INPUT);
+    String last = err.toString().strip().lines().reduce((a, b) -> b).orElse("");
+    assertThat(last).contains("nope.json").doesNotContain(SECRET).doesNotContain("Exception");
+  }
+}
