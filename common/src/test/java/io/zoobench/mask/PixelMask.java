@@ -22,18 +22,28 @@ final class PixelMask {
   /** Expands COCO runs (column-major, background first) pixel by pixel. */
   static PixelMask fromRuns(int[] runs, int height, int width) {
     PixelMask m = new PixelMask(height, width);
+    long total = (long) height * width;
     long index = 0;
     boolean foreground = false;
     for (int run : runs) {
-      for (int k = 0; k < run; k++, index++) {
-        if (index >= (long) height * width) {
-          throw new AssertionError("runs cover more than " + height + "x" + width + " pixels");
-        }
-        m.pixels[(int) (index / height)][(int) (index % height)] = foreground;
+      if (index + run > total) {
+        throw new AssertionError("runs cover more than " + height + "x" + width + " pixels");
       }
+      if (foreground) {
+        int x = (int) (index / height);
+        int y = (int) (index % height);
+        for (int k = 0; k < run; k++) {
+          m.pixels[x][y] = true;
+          if (++y == height) {
+            y = 0;
+            x++;
+          }
+        }
+      }
+      index += run;
       foreground = !foreground;
     }
-    if (index != (long) height * width) {
+    if (index != total) {
       throw new AssertionError("runs cover " + index + " pixels, not " + height + "x" + width);
     }
     return m;
@@ -134,14 +144,22 @@ final class PixelMask {
     int maxX = -1;
     int maxY = -1;
     for (int x = 0; x < width; x++) {
-      for (int y = 0; y < height; y++) {
-        if (pixels[x][y]) {
-          minX = Math.min(minX, x);
-          maxX = Math.max(maxX, x);
-          minY = Math.min(minY, y);
-          maxY = Math.max(maxY, y);
-        }
+      boolean[] column = pixels[x];
+      int first = 0;
+      while (first < height && !column[first]) {
+        first++;
       }
+      if (first == height) {
+        continue;
+      }
+      int last = height - 1;
+      while (!column[last]) {
+        last--;
+      }
+      minX = Math.min(minX, x);
+      maxX = x;
+      minY = Math.min(minY, first);
+      maxY = Math.max(maxY, last);
     }
     if (maxX < 0) {
       return new double[4];
