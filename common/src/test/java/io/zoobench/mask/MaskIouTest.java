@@ -2,6 +2,7 @@ package io.zoobench.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +83,7 @@ class MaskIouTest {
     int[] dc = rle(dt).counts();
     int[] gc = rle(gt).counts();
     int[] arena = new int[3 + dc.length + 2 + gc.length];
-    java.util.Arrays.fill(arena, 999);
+    Arrays.fill(arena, 999);
     System.arraycopy(dc, 0, arena, 3, dc.length);
     int gOff = 3 + dc.length + 2;
     System.arraycopy(gc, 0, arena, gOff, gc.length);

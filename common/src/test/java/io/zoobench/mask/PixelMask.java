@@ -187,7 +187,7 @@ final class PixelMask {
     return m;
   }
 
-  /** Pixel IoU: {@code |d∩g| / |d∪g|}, or {@code |d∩g| / |d|} for a crowd; 0 without overlap. */
+  /** Pixel IoU: {@code |d∩g| / |d∪g|}, or {@code |d∩g| / |d|} for a crowd; 0 if disjoint. */
   static double iou(PixelMask dt, PixelMask gt, boolean crowd) {
     long intersection = dt.and(gt).area();
     if (intersection == 0) {

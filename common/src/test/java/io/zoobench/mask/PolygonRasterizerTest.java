@@ -3,6 +3,7 @@ package io.zoobench.mask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -98,8 +99,8 @@ class PolygonRasterizerTest {
         xs[n++] = (xj - xi) * (py - yi) / (yj - yi) + xi;
       }
     }
-    double[] sorted = java.util.Arrays.copyOf(xs, n);
-    java.util.Arrays.sort(sorted);
+    double[] sorted = Arrays.copyOf(xs, n);
+    Arrays.sort(sorted);
     return sorted;
   }
 
@@ -160,7 +161,7 @@ class PolygonRasterizerTest {
     }
     if (area > 0 && (tight[0] < boxX0 || tight[0] + tight[2] > boxX1 || tight[1] < boxY0
         || tight[1] + tight[3] > boxY1)) {
-      throw new AssertionError(what + ": pixels " + java.util.Arrays.toString(tight) + " reach"
+      throw new AssertionError(what + ": pixels " + Arrays.toString(tight) + " reach"
           + " outside the polygon's box [" + minX + ", " + maxX + "] x [" + minY + ", " + maxY
           + "]\n" + mask);
     }
@@ -203,7 +204,7 @@ class PolygonRasterizerTest {
         xy[2 * j] = grid ? Math.round(x * 2) / 2.0 : x;
         xy[2 * j + 1] = grid ? Math.round(y * 2) / 2.0 : y;
       }
-      checkAgainstGeometry(xy, h, w, "polygon " + java.util.Arrays.toString(xy) + " in " + h + "x"
+      checkAgainstGeometry(xy, h, w, "polygon " + Arrays.toString(xy) + " in " + h + "x"
           + w);
     }
   }

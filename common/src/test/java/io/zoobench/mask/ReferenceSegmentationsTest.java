@@ -110,7 +110,8 @@ class ReferenceSegmentationsTest {
     assertThat(MaskIou.iou(detectionMask(dt, 1), threeParts, false)).isGreaterThanOrEqualTo(0.95);
 
     PixelMask union = new PixelMask(h, w);
-    for (double[] part : ReferenceMasks.polygons(gt.get("annotations").get(1).get("segmentation"))) {
+    JsonNode threePartPolygons = gt.get("annotations").get(1).get("segmentation");
+    for (double[] part : ReferenceMasks.polygons(threePartPolygons)) {
       union = union.or(pixels(Rle.fromPolygon(part, h, w)));
     }
     assertThat(pixels(threeParts).samePixels(union)).isTrue();

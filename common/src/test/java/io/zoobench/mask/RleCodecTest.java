@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class RleCodecTest {
       Rle rle = Rle.fromCompressed(c.counts(), c.height(), c.width());
       assertThat(rle.toCompressedString()).as("%s", c).isEqualTo(c.counts());
       long[] expected = decodeBySpec(c.counts());
-      long[] actual = java.util.Arrays.stream(rle.counts()).mapToLong(Integer::toUnsignedLong)
+      long[] actual = Arrays.stream(rle.counts()).mapToLong(Integer::toUnsignedLong)
           .toArray();
       assertThat(actual).as("%s", c).isEqualTo(expected);
       long sum = 0;
@@ -124,7 +125,7 @@ class RleCodecTest {
       assertThat(m).isEqualTo(n);
       long[] bySpec = decodeBySpec(new String(encoded, StandardCharsets.US_ASCII));
       for (int j = 0; j < n; j++) {
-        assertThat(decoded[j]).as("run %d of %s", j, java.util.Arrays.toString(runs))
+        assertThat(decoded[j]).as("run %d of %s", j, Arrays.toString(runs))
             .isEqualTo(runs[j]);
         assertThat(bySpec[j]).isEqualTo(runs[j]);
       }
@@ -145,7 +146,7 @@ class RleCodecTest {
         .isEqualTo("PPZfVg35P`gP]i217iooooo3");
     int[] decoded = new int[encoded.length];
     int m = RleCodec.decodeInto(encoded, 0, encoded.length, decoded, 0);
-    assertThat(java.util.Arrays.copyOf(decoded, m)).containsExactly(runs);
+    assertThat(Arrays.copyOf(decoded, m)).containsExactly(runs);
     assertThat(RleOps.area(decoded, 0, m)).isEqualTo(10);
   }
 

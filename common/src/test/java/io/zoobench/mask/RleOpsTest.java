@@ -58,9 +58,10 @@ class RleOpsTest {
         }
       }
       assertThat(sum).isEqualTo((long) mask.height * mask.width);
-      boolean firstPixelSet = mask.height > 0 && mask.width > 0 && mask.pixels[0][0];
-      assertThat(runs[0] == 0).as("first run of %s", mask).isEqualTo(firstPixelSet
-          || mask.height * mask.width == 0);
+      // the first (background) run is 0 exactly when pixel (0, 0) is set or there are no pixels
+      boolean noPixels = mask.height * mask.width == 0;
+      assertThat(runs[0] == 0).as("first run of %s", mask)
+          .isEqualTo(noPixels || mask.pixels[0][0]);
     }
   }
 
@@ -124,7 +125,8 @@ class RleOpsTest {
   void ofValidatesSizesAndRuns() {
     assertThat(Rle.of(2, 3, new int[] {1, 2, 3}).counts()).containsExactly(1, 2, 3);
     assertThatThrownBy(() -> Rle.of(2, 3, new int[] {1, 2, 2}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5").hasMessageContaining("6");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContainingAll("cover 5 pixels", "6");
     assertThatThrownBy(() -> Rle.of(2, 3, new int[] {1, -2, 7}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
     assertThatThrownBy(() -> Rle.of(-1, 3, new int[0]))
@@ -213,7 +215,8 @@ class RleOpsTest {
     Rle plain = Rle.of(2, 3, new int[] {3, 2, 1});
     byte[] pixels = {0, 0, 0, 1, 1, 0};
     assertThat(withZeroRun.decode()).containsExactly(pixels);
-    assertThat(RleOps.merge(new Rle[] {withZeroRun, plain}, false).decode()).containsExactly(pixels);
-    assertThat(RleOps.merge(new Rle[] {withZeroRun, plain}, true).decode()).containsExactly(pixels);
+    Rle[] both = {withZeroRun, plain};
+    assertThat(RleOps.merge(both, false).decode()).containsExactly(pixels);
+    assertThat(RleOps.merge(both, true).decode()).containsExactly(pixels);
   }
 }
