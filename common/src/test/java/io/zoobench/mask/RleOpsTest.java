@@ -113,6 +113,25 @@ class RleOpsTest {
     assertThat(rle.toBbox()).containsExactly(PixelMask.fromRuns(rle.counts(), 4, 3).tightBox());
   }
 
+  /**
+   * rleToBbox skips zero-length foreground runs, so with no other foreground its start values
+   * xs = w, ys = h, xe = ye = 0 are never updated and the width is the uint {@code 0 - w + 1}.
+   * pycocotools 2.0.11's toBbox gives the same [10, 10, 4294967287, 4294967287] for these.
+   */
+  @Test
+  void toBboxOfOnlyZeroLengthForegroundRunsIsPycocotoolsGarbage() {
+    double garbage = 4_294_967_287.0; // (uint) (0 - 10 + 1)
+    for (int[] runs : new int[][] {{10, 0, 90}, {5, 0, 5, 0, 90}, {0, 0, 100}}) {
+      Rle rle = Rle.of(10, 10, runs);
+      assertThat(rle.area()).isZero();
+      assertThat(rle.toBbox()).containsExactly(10, 10, garbage, garbage);
+    }
+    // a zero-length run next to real foreground is just skipped: pixels 3..4 and 5..8
+    Rle mixed = Rle.of(10, 10, new int[] {3, 2, 0, 4, 91});
+    assertThat(mixed.toBbox()).containsExactly(0, 3, 1, 6)
+        .containsExactly(PixelMask.fromRuns(mixed.counts(), 10, 10).tightBox());
+  }
+
   @Test
   void toBboxWritesIntoTheArenaAtTheOffset() {
     int[] arena = {99, 99, 3, 2, 7, 99};
