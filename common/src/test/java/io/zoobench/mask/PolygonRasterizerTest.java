@@ -257,13 +257,4 @@ class PolygonRasterizerTest {
     assertThat(pixels(rle).samePixels(expected)).as("%s", pixels(rle)).isTrue();
     assertThat(rle.area()).isEqualTo(48 + 64 - 16);
   }
-
-  @Test
-  void aFirstPartOfFourNumbersMakesEveryPartABox() {
-    // pycocotools frPyObjects: len(pyobj[0]) == 4 -> frBbox, i.e. [x, y, w, h]
-    Rle rle = Rle.fromPolygons(new double[][] {{2, 3, 4, 5}, {10, 1, 2, 2}}, 20, 20);
-    PixelMask expected = PixelMask.rectangle(20, 20, 2, 3, 6, 8)
-        .or(PixelMask.rectangle(20, 20, 10, 1, 12, 3));
-    assertThat(pixels(rle).samePixels(expected)).as("%s", pixels(rle)).isTrue();
-  }
 }
