@@ -221,7 +221,7 @@ class PolygonRasterizerTest {
     int checked = 0;
     for (JsonNode ann : gt.get("annotations")) {
       JsonNode seg = ann.get("segmentation");
-      if (!seg.isArray() || annotations++ % 2 == 1) { // every other one keeps the test fast
+      if (!seg.isArray() || annotations++ % 4 != 0) { // a quarter of them keeps it fast
         continue;
       }
       int[] hw = sizes.get(ann.get("image_id").asLong());
@@ -245,7 +245,7 @@ class PolygonRasterizerTest {
       assertThat(pixels(Rle.fromPolygons(parts, hw[0], hw[1])).samePixels(union))
           .as("annotation %s: union of its %d parts", ann.get("id"), parts.length).isTrue();
     }
-    assertThat(checked).isGreaterThan(1000);
+    assertThat(checked).isGreaterThan(500);
   }
 
   @Test

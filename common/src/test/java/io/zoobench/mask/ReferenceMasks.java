@@ -1,5 +1,7 @@
 package io.zoobench.mask;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zoobench.testing.ReferenceCases;
@@ -55,7 +57,7 @@ final class ReferenceMasks {
           for (String name : List.of("dt.json", "dt.json.gz", "gt.json")) {
             Path file = dir.resolve(name);
             if (Files.isRegularFile(file)) {
-              collect(read(file), dir.getFileName() + "/" + name, out);
+              collect(file, dir.getFileName() + "/" + name, out);
             }
           }
         }
@@ -67,18 +69,30 @@ final class ReferenceMasks {
     return compressed;
   }
 
-  private static void collect(JsonNode node, String where, List<Compressed> out) {
-    if (node.isObject()) {
-      JsonNode counts = node.get("counts");
-      JsonNode size = node.get("size");
-      if (counts != null && counts.isTextual() && size != null) {
-        out.add(new Compressed(where, size.get(0).asInt(), size.get(1).asInt(), counts.asText()));
-        return;
-      }
-      node.fields().forEachRemaining(e -> collect(e.getValue(), where + "." + e.getKey(), out));
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        collect(node.get(i), where + "[" + i + "]", out);
+  /** Streams a file and keeps every {@code {"size": [h, w], "counts": "..."}} object. */
+  private static void collect(Path file, String where, List<Compressed> out) throws IOException {
+    try (InputStream raw = Files.newInputStream(file);
+        InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        JsonParser p = JSON.getFactory().createParser(in)) {
+      int records = -1;
+      int depth = 0;
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+          depth++;
+          if (depth == 2 && t == JsonToken.START_OBJECT) {
+            records++;
+          }
+        } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+          depth--;
+        } else if (t == JsonToken.FIELD_NAME && p.currentName().equals("segmentation")
+            && p.nextToken() == JsonToken.START_OBJECT) {
+          JsonNode seg = JSON.readTree(p);
+          JsonNode counts = seg.get("counts");
+          if (counts != null && counts.isTextual()) {
+            out.add(new Compressed(where + " record " + records, seg.get("size").get(0).asInt(),
+                seg.get("size").get(1).asInt(), counts.asText()));
+          }
+        }
       }
     }
   }
