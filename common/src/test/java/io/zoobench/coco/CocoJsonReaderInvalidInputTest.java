@@ -16,10 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * {@link CocoJsonReader} on bad input: every refusal is an {@link InvalidInputException} whose
- * message names the file, the record and the problem.
- */
+/** Bad input files: an {@link InvalidInputException} naming file, record and problem. */
 class CocoJsonReaderInvalidInputTest {
   @TempDir
   Path dir;

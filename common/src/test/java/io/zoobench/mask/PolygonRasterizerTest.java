@@ -9,18 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/**
- * Polygon rasterisation ({@code rleFrPoly} via {@link Rle#fromPolygon}) against geometry:
- * exact pixel sets of integer rectangles, the even-odd rule on pixel centres away from the
- * outline, containment in the polygon's bounding box, and the union of multi-part objects.
- *
- * <p>Why integer rectangles are exact: vertices are upsampled by 5 ({@code (int)(5x+.5)}), an
- * upsampled step between columns 5k+2 and 5k+3 marks a crossing of pixel column k (centre
- * k+.5), and the crossing's row is {@code ceil((v+.5)/5-.5)}. A horizontal edge at integer y
- * from x0 to x1 therefore crosses exactly the columns x0..x1-1, at row y; the top and bottom
- * edges bound rows y0..y1-1; vertical edges cross no column. Rows are clamped to [0, h] and
- * columns outside [0, w-1] are dropped, so the result is the rectangle clipped to the image.
- */
+/** Polygon rasterisation ({@code rleFrPoly}) against geometry computed pixel by pixel. */
 class PolygonRasterizerTest {
   /** Distance from the outline beyond which a pixel centre's inside/outside must be exact. */
   private static final double MARGIN = 1.0;
@@ -40,6 +29,14 @@ class PolygonRasterizerTest {
     return xy;
   }
 
+  /**
+   * Why integer rectangles are exact: vertices are upsampled by 5 ({@code (int)(5x+.5)}), an
+   * upsampled step between columns 5k+2 and 5k+3 marks a crossing of pixel column k (centre
+   * k+.5), and the crossing's row is {@code ceil((v+.5)/5-.5)}. A horizontal edge at integer y
+   * from x0 to x1 therefore crosses exactly the columns x0..x1-1, at row y; the top and bottom
+   * edges bound rows y0..y1-1; vertical edges cross no column. Rows are clamped to [0, h] and
+   * columns outside [0, w-1] are dropped, so the result is the rectangle clipped to the image.
+   */
   @Test
   void integerRectanglesGiveExactlyTheirPixels() {
     SplittableRandom random = new SplittableRandom(41);

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-/**
- * Segmentations of the pycocotools-made reference cases 11-15: polygons rasterised here must
- * give the masks pycocotools wrote, and RLEs must decode to what the case READMEs describe.
- */
+/** Segmentations of reference cases 11-15 against the masks pycocotools wrote there. */
 class ReferenceSegmentationsTest {
   private static PixelMask pixels(Rle rle) {
     return PixelMask.fromRuns(rle.counts(), rle.height(), rle.width());

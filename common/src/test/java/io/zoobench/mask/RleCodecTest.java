@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/**
- * The compressed counts string: every string pycocotools wrote in the reference files, strings
- * worked out by hand from the format, random runs, and malformed strings.
- */
+/** Compressed counts strings: reference files, hand-encoded, random and malformed ones. */
 class RleCodecTest {
 
   /**
@@ -124,7 +121,7 @@ class RleCodecTest {
       byte[] encoded = RleCodec.encode(runs, 0, n);
       for (byte b : encoded) {
         if (b < 48 || b > 111) {
-          throw new AssertionError("character " + b + " in the encoding of " + Arrays.toString(runs));
+          throw new AssertionError("byte " + b + " in the encoding of " + Arrays.toString(runs));
         }
       }
       int[] decoded = new int[encoded.length];
