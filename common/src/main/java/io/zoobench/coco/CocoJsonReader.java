@@ -373,6 +373,14 @@ public final class CocoJsonReader {
       }
     }
 
+    /** pycocotools' json.load refuses anything after the top-level value ("Extra data"). */
+    void expectEnd() throws IOException {
+      if (p.nextToken() != null) {
+        throw new InvalidInputException(file + ": extra data after the json value, at line "
+            + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr());
+      }
+    }
+
     void expect(JsonToken t, String what) throws IOException {
       if (p.currentToken() != t) {
         throw new InvalidInputException(file + ": " + what + " must be "
@@ -432,6 +440,7 @@ public final class CocoJsonReader {
           default -> p.skipChildren();
         }
       }
+      expectEnd();
       if (!sawImages) {
         throw new InvalidInputException(file + ": no \"images\" list; is this a results file?");
       }
@@ -649,6 +658,7 @@ public final class CocoJsonReader {
     /** Parses the next record; false at the end of the list. */
     boolean next() throws IOException {
       if (p.nextToken() == JsonToken.END_ARRAY) {
+        expectEnd();
         return false;
       }
       index++;

@@ -19,9 +19,6 @@ public sealed interface Segmentation extends Serializable {
   record Polygons(double[][] parts) implements Segmentation {
     @Override
     public Rle toRle(int imageHeight, int imageWidth) {
-      if (parts.length == 0) {
-        throw new IllegalArgumentException("segmentation is an empty polygon list");
-      }
       return Rle.fromPolygons(parts, imageHeight, imageWidth);
     }
 

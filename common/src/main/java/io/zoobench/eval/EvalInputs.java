@@ -4,6 +4,7 @@ import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.CocoResults;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.coco.Segmentation;
+import io.zoobench.mask.Rle;
 import io.zoobench.mask.RleCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,9 +127,7 @@ public final class EvalInputs {
               throw new IllegalArgumentException("polygons need the image's width and height, and"
                   + " image " + gt.annotationImageId(a) + " has none");
             }
-            if (poly.parts().length == 0) {
-              throw new IllegalArgumentException("is an empty polygon list");
-            }
+            Rle.checkPolygons(poly.parts());
           } else {
             s.toRle(h, w); // RLEs: decode once to check that the runs cover the mask
           }
@@ -169,6 +168,14 @@ public final class EvalInputs {
       EvalParams params, CocoResults dt, long[] catIds, boolean fromMask, boolean segm, int i) {
     if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
       return null; // never evaluated
+    }
+    Segmentation.Polygons poly = dt.polygonMask(i);
+    if (poly != null) {
+      try {
+        Rle.checkPolygons(poly.parts());
+      } catch (IllegalArgumentException e) {
+        return who(dt, i) + ": segmentation: " + e.getMessage();
+      }
     }
     String problem = problem(params, fromMask, dt.hasBbox(i), dt.hasMask(i),
         dt.hasCompressedMask(i), dt.maskArena(), dt.maskStart(i), dt.maskLength(i),

@@ -78,18 +78,31 @@ public final class Rle implements Serializable {
 
   /**
    * Rasterises the parts of one object and unions them, as pycocotools' {@code annToRLE} does
-   * for a polygon segmentation. A first part of exactly 4 numbers makes pycocotools read every
-   * part as a box {@code [x, y, w, h]} ({@code frPyObjects}); that is reproduced.
+   * for a polygon segmentation. pycocotools refuses (raises) when the first part has 4 numbers
+   * or fewer ({@code frPyObjects} then takes the list for boxes or rejects it); so does this.
+   *
+   * @throws IllegalArgumentException for an empty list or a first part of at most 4 numbers
    */
   public static Rle fromPolygons(double[][] parts, int height, int width) {
     checkSize(height, width);
-    boolean boxes = parts.length > 0 && parts[0].length == 4;
+    checkPolygons(parts);
     Rle[] rles = new Rle[parts.length];
     for (int i = 0; i < parts.length; i++) {
-      double[] p = parts[i];
-      rles[i] = boxes ? fromBbox(p[0], p[1], p[2], p[3], height, width) : fromPolygon(p, height, width);
+      rles[i] = fromPolygon(parts[i], height, width);
     }
     return RleOps.merge(rles, false);
+  }
+
+  /** Throws what {@link #fromPolygons} would throw for these parts, without rasterising. */
+  public static void checkPolygons(double[][] parts) {
+    if (parts.length == 0) {
+      throw new IllegalArgumentException("segmentation is an empty polygon list");
+    }
+    if (parts[0].length <= 4) {
+      throw new IllegalArgumentException("the first polygon has " + parts[0].length
+          + " numbers; a polygon needs at least 3 points (6 numbers), and pycocotools refuses"
+          + " a first polygon of 4 numbers or fewer");
+    }
   }
 
   /** The mask of a box {@code [x, y, w, h]} rasterised as a polygon ({@code rleFrBbox}). */

@@ -137,7 +137,7 @@ public final class RleOps {
     if (rles.length == 1) {
       return rles[0];
     }
-    int[] cnts = rles[0].countsArray().clone();
+    int[] cnts = runsOrEmpty(rles[0]);
     int m = cnts.length;
     for (int i = 1; i < rles.length; i++) {
       Rle bRle = rles[i];
@@ -146,7 +146,7 @@ public final class RleOps {
       }
       int[] aCnts = Arrays.copyOf(cnts, m);
       int aM = m;
-      int[] bCnts = bRle.countsArray();
+      int[] bCnts = runsOrEmpty(bRle);
       int bM = bCnts.length;
       int[] out = new int[aM + bM + 1];
       long ca = aM > 0 ? aCnts[0] & UINT : 0;
@@ -185,6 +185,12 @@ public final class RleOps {
       cnts = out;
     }
     return new Rle(h, w, Arrays.copyOf(cnts, m));
+  }
+
+  /** The runs of {@code r}; a mask without runs is read as all background. */
+  private static int[] runsOrEmpty(Rle r) {
+    int[] c = r.countsArray();
+    return c.length > 0 ? c : new int[] {r.height() * r.width()};
   }
 
   /** Run-length encodes a column-major binary mask ({@code rleEncode}); non-zero is foreground. */

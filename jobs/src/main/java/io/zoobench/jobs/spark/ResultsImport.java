@@ -163,7 +163,13 @@ public final class ResultsImport {
       }
       Segmentation seg = r.segmentation();
       if (seg instanceof Segmentation.Polygons poly) {
-        Rle rle = poly.toRle(ctx.heights[k], ctx.widths[k]);
+        Rle rle;
+        try {
+          rle = poly.toRle(ctx.heights[k], ctx.widths[k]);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException(EvalInputs.resultLabel(ctx.name, r.index(), r.imageId())
+              + ": segmentation: " + e.getMessage());
+        }
         seg = new Segmentation.CompressedRle(rle.height(), rle.width(),
             rle.toCompressedString().getBytes(StandardCharsets.ISO_8859_1));
       }
