@@ -75,8 +75,9 @@ public final class ImportJob {
     try {
       CocoDataset gt = SparkSupport.withJobGroup(spark, "READ-ANNOTATIONS",
           "read " + Redact.path(o.annotations()), () -> readAnnotations(o.annotations(), gtSha));
-      log(String.format(Locale.ROOT, "annotations: %d images, %d categories, %d annotations",
-          gt.imageCount(), gt.categories().size(), gt.annotationCount()));
+      log(String.format(Locale.ROOT, "annotations: %d images, %d categories, %d annotations (%.1fs)",
+          gt.imageCount(), gt.categories().size(), gt.annotationCount(),
+          (System.nanoTime() - t0) / 1e9));
 
       CollectionAccumulator<String> resultsSha = spark.sparkContext().collectionAccumulator();
       Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(), resultsSha);
@@ -112,6 +113,7 @@ public final class ImportJob {
         perCategory.addAll(perCategoryRows(o.model(), r));
       }
       double evalSeconds = (System.nanoTime() - te) / 1e9;
+      long tw = System.nanoTime();
       staging.write(Tables.METRICS, metrics);
       staging.write(Tables.PER_CATEGORY, perCategory);
       staging.write(Tables.TIMINGS, List.of());
@@ -120,7 +122,10 @@ public final class ImportJob {
       staging.write(Tables.RUNS, List.of(runRow(o, config, gtSha[0],
           resultsSha.value().isEmpty() ? null : resultsSha.value().get(0), "succeeded", null,
           started, gt.imageCount(), count, evalSeconds, total)));
+      long tc = System.nanoTime();
       staging.commit();
+      log(String.format(Locale.ROOT, "tables written in %.1fs, committed in %.1fs",
+          (tc - tw) / 1e9, (System.nanoTime() - tc) / 1e9));
       return new Outcome(o.runId(), results, evalSeconds, (System.nanoTime() - t0) / 1e9, count);
     } catch (RuntimeException e) {
       RuntimeException cause = SparkSupport.unwrap(e);
