@@ -30,9 +30,13 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {"Runs SQL over the warehouse tables (runs, metrics, per_category, predictions,",
         "timings, failures). Example:",
-        "  zoobench sql \"SELECT model, value AS AP FROM metrics m JOIN runs r USING (run_id)",
-        "                WHERE iou_type = 'bbox' AND metric = 'AP' ORDER BY r.started_at DESC\""})
+        "  zoobench sql \"" + SqlCommand.EXAMPLE + "\""})
 public final class SqlCommand implements Callable<Integer> {
+  /** The README's example: box AP of every model, newest run first. */
+  static final String EXAMPLE = "SELECT r.model, r.run_id, m.value AS AP FROM metrics m"
+      + " JOIN runs r USING (run_id) WHERE m.iou_type = 'bbox' AND m.metric = 'AP'"
+      + " AND r.status = 'succeeded' ORDER BY r.started_at DESC";
+
   /** Output format of {@code --format}. */
   enum Format { table, csv, jsonl }
 
@@ -69,6 +73,7 @@ public final class SqlCommand implements Callable<Integer> {
     if (statements.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "no SQL statement given");
     }
+    io.zoobench.jobs.spark.Redact.checkNoCredentials("--warehouse", warehouse);
     SparkSession spark = SparkSupport.session("zoobench sql", master, conf);
     spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     new Warehouse(spark, warehouse).registerViews();
@@ -76,23 +81,20 @@ public final class SqlCommand implements Callable<Integer> {
     for (String statement : statements) {
       Dataset<Row> df;
       List<Row> rows;
+      List<String> json;
       try {
         df = spark.sql(statement);
         rows = format == Format.jsonl ? null : df.collectAsList();
+        json = format == Format.jsonl ? df.toJSON().collectAsList() : null;
       } catch (Exception e) {
-        // Scala throws AnalysisException (unknown table or column) without declaring it
-        if (e instanceof AnalysisException) {
-          throw new InvalidInputException(firstLine(e.getMessage()));
-        }
-        if (e instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new IllegalStateException(e);
+        // Scala throws AnalysisException (unknown table or column) and SparkException (a
+        // failing query, e.g. ANSI division by zero) without declaring them: one line each
+        throw new InvalidInputException(firstLine(rootMessage(e)));
       }
       switch (format) {
         case table -> SqlText.printTable(out, df.columns(), rows);
         case csv -> SqlText.printCsv(out, df.columns(), rows);
-        case jsonl -> df.toJSON().collectAsList().forEach(out::println);
+        case jsonl -> json.forEach(out::println);
         default -> throw new IllegalStateException();
       }
       out.flush();
@@ -106,6 +108,14 @@ public final class SqlCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new InvalidInputException(f + ": cannot read: " + e.getMessage());
     }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && !(t instanceof AnalysisException)) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : e.getMessage();
   }
 
   static String firstLine(String message) {

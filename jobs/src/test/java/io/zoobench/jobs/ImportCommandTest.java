@@ -29,7 +29,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -310,9 +309,6 @@ class ImportCommandTest {
         .noneMatch(x -> "succeeded".equals(x.getAs("status")));
   }
 
-  @Disabled("bug: ImportJob.run catches RuntimeException only; Spark 4's SparkException is a"
-      + " checked Exception thrown by the failed write of the predictions, so the bad-input"
-      + " message is not unwrapped (stack trace on stderr) and the failed run is not recorded")
   @ParameterizedTest(name = "{0}")
   @MethodSource("errorModes")
   void badResultsGiveOneLineAndARecordedFailedRun(ReferenceCases.Mode m) {

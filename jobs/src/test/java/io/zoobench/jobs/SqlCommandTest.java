@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -194,13 +193,9 @@ class SqlCommandTest {
         .doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
   }
 
-  @Disabled("bug: the example in `zoobench sql --help` (SqlCommand.java:33) fails with"
-      + " AMBIGUOUS_REFERENCE: both metrics and runs have a model column")
   @Test
   void helpExample() throws Exception {
-    List<JsonNode> out = jsonLines(sql("--format", "jsonl",
-        "SELECT model, value AS AP FROM metrics m JOIN runs r USING (run_id)"
-        + " WHERE iou_type = 'bbox' AND metric = 'AP' ORDER BY r.started_at DESC"));
+    List<JsonNode> out = jsonLines(sql("--format", "jsonl", SqlCommand.EXAMPLE));
     assertThat(out).hasSize(2);
   }
 

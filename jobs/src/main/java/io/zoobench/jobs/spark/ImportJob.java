@@ -57,6 +57,20 @@ public final class ImportJob {
     this.log = log;
   }
 
+  private void withProgress(Runnable body) {
+    ProgressListener progress = log == null ? null : new ProgressListener(log);
+    if (progress != null) {
+      spark.sparkContext().addSparkListener(progress);
+    }
+    try {
+      body.run();
+    } finally {
+      if (progress != null) {
+        spark.sparkContext().removeSparkListener(progress);
+      }
+    }
+  }
+
   /** A run id from the model name and the current UTC time. */
   public static String defaultRunId(String model) {
     String safe = model.replaceAll("[^A-Za-z0-9._-]", "_");
@@ -65,7 +79,14 @@ public final class ImportJob {
   }
 
   public Outcome run(Options o) {
+    Outcome[] out = new Outcome[1];
+    withProgress(() -> out[0] = runQuietly(o));
+    return out[0];
+  }
+
+  private Outcome runQuietly(Options o) {
     Warehouse.checkRunId(o.runId());
+    Redact.checkNoCredentials("--warehouse", o.warehouse());
     long t0 = System.nanoTime();
     Timestamp started = Timestamp.from(Instant.now());
     Warehouse warehouse = new Warehouse(spark, o.warehouse());
@@ -73,6 +94,8 @@ public final class ImportJob {
     String config = config(o);
     String[] gtSha = new String[1];
     try {
+      Redact.checkNoCredentials("--annotations", o.annotations());
+      Redact.checkNoCredentials("--results", o.results());
       CocoDataset gt = SparkSupport.withJobGroup(spark, "READ-ANNOTATIONS",
           "read " + Redact.path(o.annotations()), () -> readAnnotations(o.annotations(), gtSha));
       log(String.format(Locale.ROOT, "annotations: %d images, %d categories, %d annotations (%.1fs)",
@@ -127,8 +150,10 @@ public final class ImportJob {
       log(String.format(Locale.ROOT, "tables written in %.1fs, committed in %.1fs",
           (tc - tw) / 1e9, (System.nanoTime() - tc) / 1e9));
       return new Outcome(o.runId(), results, evalSeconds, (System.nanoTime() - t0) / 1e9, count);
-    } catch (RuntimeException e) {
-      RuntimeException cause = SparkSupport.unwrap(e);
+    } catch (Exception e) {
+      // Spark 4's SparkException is checked, yet Scala code throws it undeclared
+      RuntimeException cause = SparkSupport.unwrap(
+          e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e));
       staging.abort();
       recordFailure(warehouse, o, config, gtSha[0], started, cause);
       throw cause;
@@ -150,7 +175,7 @@ public final class ImportJob {
       }
       failed.commit();
     } catch (RuntimeException e) {
-      log("could not record the failed run: " + e.getMessage());
+      log("could not record the failed run: " + Redact.path(String.valueOf(e.getMessage())));
     }
   }
 
@@ -158,8 +183,8 @@ public final class ImportJob {
     Path p = new Path(path);
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      try (InputStream in = new DigestInputStream(
-          p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p), md)) {
+      try (InputStream in = new DigestInputStream(SparkSupport.fileSystem(p,
+          spark.sparkContext().hadoopConfiguration()).open(p), md)) {
         // the parser closes what it reads; the digest needs the bytes after the json too
         InputStream shielded = new java.io.FilterInputStream(in) {
           @Override

@@ -82,7 +82,8 @@ public final class ResultsImport {
   /** The first result's bbox decides pycocotools' detection-area rule; read only that. */
   public static boolean firstResultHasBbox(SparkSession spark, String path) {
     Path p = new Path(path);
-    try (InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p);
+    try (InputStream in = SparkSupport.fileSystem(p, spark.sparkContext().hadoopConfiguration())
+            .open(p);
         ResultsStream s = ResultsStream.open(in, p.getName(), false)) {
       return !s.hasNext() || s.next().bbox() != null;
     } catch (IOException e) {
@@ -123,7 +124,7 @@ public final class ResultsImport {
         throw new IllegalStateException(e);
       }
       Path p = new Path(ctx.path);
-      FileSystem fs = p.getFileSystem(ctx.conf.get());
+      FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
       InputStream in;
       try {
         in = fs.open(p);

@@ -83,6 +83,21 @@ public final class SparkSupport {
     return e;
   }
 
+  /**
+   * The file system of {@code path}, or a one-line {@link InvalidInputException} naming the
+   * path without credentials (Hadoop refuses credentials in URIs with an
+   * IllegalArgumentException, and an unknown scheme with an IOException).
+   */
+  public static org.apache.hadoop.fs.FileSystem fileSystem(
+      org.apache.hadoop.fs.Path path, Configuration conf) {
+    try {
+      return path.getFileSystem(conf);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidInputException(Redact.path(path.toString()) + ": "
+          + Redact.path(String.valueOf(e.getMessage())));
+    }
+  }
+
   /** A Hadoop {@link Configuration} that tasks can carry (it is Writable, not Serializable). */
   public static final class HadoopConf implements Serializable {
     private static final long serialVersionUID = 1L;

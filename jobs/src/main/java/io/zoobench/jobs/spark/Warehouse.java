@@ -42,11 +42,7 @@ public final class Warehouse {
   }
 
   private FileSystem fs() {
-    try {
-      return root.getFileSystem(hadoopConf());
-    } catch (IOException e) {
-      throw new InvalidInputException("warehouse " + root + ": " + e.getMessage(), e);
-    }
+    return SparkSupport.fileSystem(root, hadoopConf());
   }
 
   private Configuration hadoopConf() {
