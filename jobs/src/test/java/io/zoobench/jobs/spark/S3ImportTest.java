@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gaul.s3proxy.AuthenticationType;
@@ -55,7 +54,7 @@ class S3ImportTest {
     put(store, "in/gt.json", m.gt());
     put(store, "in/dt.json", m.dt());
 
-    spark = SparkSupport.session("zoobench-test", "local[2]", Map.of());
+    spark = LocalSpark.get();
     var conf = spark.sparkContext().hadoopConfiguration();
     conf.set("fs.s3a.endpoint", "http://127.0.0.1:" + proxy.getPort());
     conf.set("fs.s3a.endpoint.region", "us-east-1");
