@@ -26,11 +26,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks: 'bench eval' times whole-process zoobench eval at val2017 scale.")
+    description = {"Benchmarks at val2017 scale (a synthetic set made once):",
+        "  bench eval    whole-process zoobench eval: wall time and peak RSS per IoU type",
+        "  bench import  zoobench import on local[2] next to zoobench eval, in one run"})
 public final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Parameters(index = "0", paramLabel = "eval", description = "What to benchmark: eval.")
+  @Parameters(index = "0", paramLabel = "eval|import", description = "What to benchmark.")
   String what;
 
   @Option(names = "--data", defaultValue = "bench-data/val2017-scale", paramLabel = "DIR",
@@ -58,9 +60,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    if (!"eval".equals(what)) {
+    if (!"eval".equals(what) && !"import".equals(what)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "unknown benchmark '" + what + "'; available: eval");
+          "unknown benchmark '" + what + "'; available: eval, import");
     }
     Path gt = data.resolve(SyntheticCoco.GT_FILE);
     Path dt = data.resolve(SyntheticCoco.DT_FILE);
@@ -78,6 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
         Files.size(dt) / 1e6);
     out.printf(Locale.ROOT, "machine: %d cores, java %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    if ("import".equals(what)) {
+      return benchImport(out, gt, dt);
+    }
     out.printf(Locale.ROOT, "%-6s %9s %12s %8s   %s%n", "iou", "wall s", "peak RSS MB", "AP",
         "target (2 cores)");
     for (String iou : ious) {
@@ -102,6 +107,50 @@ public final class BenchCommand implements Callable<Integer> {
           target);
       out.flush();
     }
+    return 0;
+  }
+
+  /**
+   * One run of each, on the same files: {@code zoobench eval} per IoU type (whole process), then
+   * {@code zoobench import --master local[2]} of all IoU types (whole process), reading the
+   * import's evaluation-stage time from its runs row.
+   */
+  private int benchImport(PrintWriter out, Path gt, Path dt)
+      throws IOException, InterruptedException {
+    double evalTotal = 0;
+    for (String iou : ious) {
+      Path json = Files.createTempFile("zoobench-bench", ".json");
+      try {
+        Measured m = runEval(gt, dt, iou, json);
+        evalTotal += m.seconds;
+        out.printf(Locale.ROOT, "eval %-6s %8.2f s  (peak RSS %.0f MB)%n", iou, m.seconds,
+            m.peakRssKb / 1024.0);
+        out.flush();
+      } finally {
+        Files.deleteIfExists(json);
+      }
+    }
+    Path warehouse = Files.createTempDirectory("zoobench-bench-wh");
+    String home = System.getProperty("zoobench.home", ".");
+    List<String> cmd = List.of(Path.of(home, "bin", "zoobench").toString(), "import",
+        "--annotations", gt.toString(), "--results", dt.toString(), "--iou", String.join(",", ious),
+        "--warehouse", warehouse.toString(), "--run-id", "bench", "--master", "local[2]");
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    int exit = p.waitFor();
+    double whole = (System.nanoTime() - t0) / 1e9;
+    if (exit != 0) {
+      throw new IllegalStateException("zoobench import failed:\n" + log);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("evaluation ([0-9.]+)s, total")
+        .matcher(log);
+    double evalStage = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    out.printf(Locale.ROOT, "import (%s, local[2]): evaluation stage %.2f s, whole job %.2f s%n",
+        String.join(",", ious), evalStage, whole);
+    out.printf(Locale.ROOT, "ratios to single-process eval (%.2f s): evaluation stage %.2fx"
+        + " (target <= 1.2x), whole job %.2fx (target <= 2x)%n", evalTotal, evalStage / evalTotal,
+        whole / evalTotal);
     return 0;
   }
 

@@ -103,16 +103,19 @@ public final class ImportJob {
           (System.nanoTime() - t0) / 1e9));
 
       CollectionAccumulator<String> resultsSha = spark.sparkContext().collectionAccumulator();
-      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(), resultsSha);
+      org.apache.spark.util.LongAccumulator records = spark.sparkContext().longAccumulator();
+      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(), resultsSha,
+          records);
+      long tr = System.nanoTime();
       SparkSupport.withJobGroup(spark, "IMPORT-RESULTS", "read and check "
           + Redact.path(o.results()), () -> {
             staging.write(Tables.PREDICTIONS, rows);
             return null;
           });
       Dataset<Row> predictions = spark.read().parquet(staging.path(Tables.PREDICTIONS).toString());
-      long count = predictions.count();
-      log(String.format(Locale.ROOT, "results: %d predictions (%.1fs)", count,
-          (System.nanoTime() - t0) / 1e9));
+      long count = records.value();
+      log(String.format(Locale.ROOT, "results: %d predictions read, checked and staged in %.1fs",
+          count, (System.nanoTime() - tr) / 1e9));
 
       boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, o.results());
       List<EvalResult> results = new ArrayList<>();

@@ -27,6 +27,7 @@ public final class ProgressListener extends SparkListener {
     final int total;
     final String name;
     int done;
+    int printedDone;
     long lastPrinted;
 
     Progress(int total, String name) {
@@ -66,7 +67,7 @@ public final class ProgressListener extends SparkListener {
   @Override
   public void onStageCompleted(SparkListenerStageCompleted e) {
     Progress p = stages.remove(e.stageInfo().stageId());
-    if (p != null && p.lastPrinted != 0) {
+    if (p != null && p.lastPrinted != 0 && p.printedDone != p.done) {
       synchronized (p) {
         print(e.stageInfo().stageId(), p, System.nanoTime());
       }
@@ -74,6 +75,7 @@ public final class ProgressListener extends SparkListener {
   }
 
   private void print(int stage, Progress p, long now) {
+    p.printedDone = p.done;
     double seconds = (now - p.started) / 1e9;
     double rate = p.done / Math.max(seconds, 1e-9);
     double eta = (p.total - p.done) / Math.max(rate, 1e-9);

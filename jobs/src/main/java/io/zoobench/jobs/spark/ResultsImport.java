@@ -29,6 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Turns a results file (any Hadoop path, plain or gzip) into prediction rows inside a Spark
@@ -95,14 +96,15 @@ public final class ResultsImport {
    * The prediction rows of a results file (the predictions table's columns), read by one task.
    *
    * @param digest receives the file's sha256 once the task has read it all
+   * @param records counts the results read
    */
   public static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
-      List<EvalParams> params, CollectionAccumulator<String> digest) {
+      List<EvalParams> params, CollectionAccumulator<String> digest, LongAccumulator records) {
     Path p = new Path(path);
     Context ctx = new Context(path, p.getName(), gt, params,
         new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()));
     return spark.range(0, 1, 1, 1).mapPartitions(
-        (MapPartitionsFunction<Long, Row>) ignored -> new RowIterator(ctx, digest),
+        (MapPartitionsFunction<Long, Row>) ignored -> new RowIterator(ctx, digest, records),
         Encoders.row(Tables.schema(Tables.PREDICTIONS)));
   }
 
@@ -110,14 +112,18 @@ public final class ResultsImport {
   private static final class RowIterator implements Iterator<Row> {
     private final Context ctx;
     private final CollectionAccumulator<String> digestOut;
+    private final LongAccumulator records;
+    private long count;
     private final MessageDigest digest;
     private final ResultsStream stream;
     private final boolean[] fromMask;
     private boolean finished;
 
-    RowIterator(Context ctx, CollectionAccumulator<String> digestOut) throws IOException {
+    RowIterator(Context ctx, CollectionAccumulator<String> digestOut, LongAccumulator records)
+        throws IOException {
       this.ctx = ctx;
       this.digestOut = digestOut;
+      this.records = records;
       try {
         digest = MessageDigest.getInstance("SHA-256");
       } catch (NoSuchAlgorithmException e) {
@@ -147,6 +153,7 @@ public final class ResultsImport {
           throw new UncheckedIOException(e);
         }
         digestOut.add(HexFormat.of().formatHex(digest.digest()));
+        records.add(count);
       }
       return more;
     }
@@ -157,6 +164,7 @@ public final class ResultsImport {
         throw new NoSuchElementException();
       }
       ResultsStream.Record r = stream.next();
+      count++;
       int k = Arrays.binarySearch(ctx.imageIds, r.imageId());
       if (k < 0) {
         throw new InvalidInputException(EvalInputs.unknownImage(ctx.name, r.index(), r.imageId(),

@@ -46,7 +46,6 @@ public final class SparkSupport {
     b.config("spark.ui.showConsoleProgress", "false");
     // partition directories are run ids: keep them strings even when they look like numbers
     b.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
-    b.config("spark.sql.parquet.compression.codec", "zstd");
     conf.forEach(b::config);
     return b.getOrCreate();
   }

@@ -50,7 +50,7 @@ class SparkCocoEvaluationParityTest {
 
     CollectionAccumulator<String> sha = spark.sparkContext().collectionAccumulator();
     Dataset<Row> predictions = ResultsImport.rows(spark, m.dt().toString(), gt, List.of(params),
-        sha).cache();
+        sha, spark.sparkContext().longAccumulator()).cache();
     try {
       boolean fromMask = EvalInputs.areaFromMask(params,
           ResultsImport.firstResultHasBbox(spark, m.dt().toString()));
