@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zoobench.testing.ReferenceCases;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /** {@code zoobench eval}: the CLI contract, checked on every pycocotools reference case. */
 class EvalCommandTest {
@@ -25,17 +22,8 @@ class EvalCommandTest {
 
   @TempDir Path tmp;
 
-  /** Output of one CLI run. */
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Zoobench.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 
   static Stream<ReferenceCases.Mode> modes() {
@@ -49,7 +37,7 @@ class EvalCommandTest {
     List<String> args = new ArrayList<>(List.of("eval", "--gt", m.gt().toString(),
         "--dt", m.dt().toString(), "--json", json.toString(), "--per-category", "-q"));
     args.addAll(m.cliFlags());
-    Run r = run(args.toArray(String[]::new));
+    Cli.Result r = run(args.toArray(String[]::new));
     if (m.isError()) {
       assertThat(r.exit()).isEqualTo(Zoobench.EXIT_BAD_INPUT);
       assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception")
@@ -92,7 +80,7 @@ class EvalCommandTest {
   void jsonToStdoutKeepsStdoutParseable() throws Exception {
     ReferenceCases.Mode m = ReferenceCases.all()
         .filter(x -> x.caseName().startsWith("01") && x.mode().equals("bbox")).findFirst().orElseThrow();
-    Run r = run("eval", "--gt", m.gt().toString(), "--dt", m.dt().toString(), "--iou", "bbox",
+    Cli.Result r = run("eval", "--gt", m.gt().toString(), "--dt", m.dt().toString(), "--iou", "bbox",
         "--json", "-");
     assertThat(r.exit()).isZero();
     JsonNode doc = JSON.readTree(r.out());
@@ -104,14 +92,14 @@ class EvalCommandTest {
   void emptyResultsAreNotAnError() throws Exception {
     ReferenceCases.Mode m = ReferenceCases.all()
         .filter(x -> x.caseName().startsWith("02") && x.mode().equals("bbox")).findFirst().orElseThrow();
-    Run r = run("eval", "--gt", m.gt().toString(), "--dt", m.dt().toString(), "--iou", "bbox", "-q");
+    Cli.Result r = run("eval", "--gt", m.gt().toString(), "--dt", m.dt().toString(), "--iou", "bbox", "-q");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out().lines().count()).isEqualTo(12);
   }
 
   @Test
   void missingFileIsOneLineError() {
-    Run r = run("eval", "--gt", tmp.resolve("nope.json").toString(), "--dt",
+    Cli.Result r = run("eval", "--gt", tmp.resolve("nope.json").toString(), "--dt",
         tmp.resolve("dt.json").toString(), "--iou", "bbox");
     assertThat(r.exit()).isEqualTo(Zoobench.EXIT_BAD_INPUT);
     assertThat(r.err().strip()).contains("nope.json").contains("no such file")
@@ -120,7 +108,7 @@ class EvalCommandTest {
 
   @Test
   void badIouIsUsageError() {
-    Run r = run("eval", "--gt", "a.json", "--dt", "b.json", "--iou", "keypoints");
+    Cli.Result r = run("eval", "--gt", "a.json", "--dt", "b.json", "--iou", "keypoints");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--iou");
   }
@@ -131,7 +119,7 @@ class EvalCommandTest {
         .filter(x -> x.caseName().startsWith("01") && x.mode().equals("bbox")).findFirst().orElseThrow();
     Path dt = tmp.resolve("bad.json");
     Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 3], \"score\": 0.5}]");
-    Run r = run("eval", "--gt", m.gt().toString(), "--dt", dt.toString(), "--iou", "bbox");
+    Cli.Result r = run("eval", "--gt", m.gt().toString(), "--dt", dt.toString(), "--iou", "bbox");
     assertThat(r.exit()).isEqualTo(Zoobench.EXIT_BAD_INPUT);
     assertThat(r.err().strip()).isEqualTo(
         "zoobench eval: bad.json: results[0] (image_id 1): bbox has 3 numbers, expected 4");
