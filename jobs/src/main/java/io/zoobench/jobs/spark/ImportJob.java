@@ -118,20 +118,22 @@ public final class ImportJob {
           count, (System.nanoTime() - tr) / 1e9));
 
       boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, o.results());
-      List<EvalResult> results = new ArrayList<>();
+      List<EvalResult> results;
       List<Row> metrics = new ArrayList<>();
       List<Row> perCategory = new ArrayList<>();
       long te = System.nanoTime();
-      for (EvalParams p : o.evaluations()) {
-        long ts = System.nanoTime();
-        boolean fromMask = io.zoobench.eval.EvalInputs.areaFromMask(p, firstHasBbox);
-        EvalResult r = SparkSupport.withJobGroup(spark, "EVALUATE-" + p.label().toUpperCase(
-            Locale.ROOT), "COCO " + p.label() + " evaluation of " + o.model(),
-            () -> SparkCocoEvaluation.evaluate(spark, p, gt, predictions, fromMask,
-                o.partitions()));
-        results.add(r);
-        log(String.format(Locale.ROOT, "%s: AP %.4f (%.1fs)", p.label(), r.stats()[0],
-            (System.nanoTime() - ts) / 1e9));
+      boolean[] fromMask = new boolean[o.evaluations().size()];
+      for (int i = 0; i < fromMask.length; i++) {
+        fromMask[i] = io.zoobench.eval.EvalInputs.areaFromMask(o.evaluations().get(i),
+            firstHasBbox);
+      }
+      String labels = String.join(",", o.evaluations().stream().map(EvalParams::label).toList());
+      results = SparkSupport.withJobGroup(spark, "EVALUATE",
+          "COCO " + labels + " evaluation of " + o.model(),
+          () -> SparkCocoEvaluation.evaluate(spark, o.evaluations(), gt, predictions, fromMask,
+              o.partitions()));
+      for (EvalResult r : results) {
+        log(String.format(Locale.ROOT, "%s: AP %.4f", r.params().label(), r.stats()[0]));
         for (String line : r.summaryLines()) {
           log(line);
         }

@@ -50,21 +50,43 @@ public final class SparkCocoEvaluation {
   public static EvalResult evaluate(
       SparkSession spark, EvalParams params, CocoDataset gt, Dataset<Row> predictions,
       boolean areaFromMask, int partitions) {
-    EvalInputs gtOnly = EvalInputs.prepare(params, gt, CocoResults.empty("(no results)"));
+    return evaluate(spark, List.of(params), gt, predictions, new boolean[] {areaFromMask},
+        partitions).get(0);
+  }
+
+  /**
+   * Several evaluations of the same predictions in one pass: the rows are read and gathered
+   * by image once, and every image is matched under each {@code params} where it lies.
+   *
+   * @param areaFromMask per evaluation, whether detection areas come from masks
+   */
+  public static List<EvalResult> evaluate(
+      SparkSession spark, List<EvalParams> params, CocoDataset gt, Dataset<Row> predictions,
+      boolean[] areaFromMask, int partitions) {
+    int ne = params.size();
+    List<EvalInputs> gtOnly = new ArrayList<>();
+    for (EvalParams p : params) {
+      gtOnly.add(EvalInputs.prepare(p, gt, CocoResults.empty("(no results)")));
+    }
+    EvalInputs first = gtOnly.get(0);
     Map<Long, ImageGroundTruth> blocks = new HashMap<>();
-    for (int k = 0; k < gtOnly.imageCount(); k++) {
-      blocks.put(gtOnly.groundTruth(k).imageId(), gtOnly.groundTruth(k));
+    for (int k = 0; k < first.imageCount(); k++) {
+      blocks.put(first.groundTruth(k).imageId(), first.groundTruth(k));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<Long, ImageGroundTruth>> gtBlocks = jsc.broadcast(blocks);
     HashPartitioner byImage = new HashPartitioner(partitions);
-    ImageMatcher matcher = new ImageMatcher(params, gtOnly.categoryIds());
-
-    // masks travel only when the evaluation reads them
-    boolean withMasks = params.iouType() == EvalParams.IouType.SEGM || areaFromMask;
+    ImageMatcher[] matchers = new ImageMatcher[ne];
+    boolean withMasks = false;
+    for (int i = 0; i < ne; i++) {
+      matchers[i] = new ImageMatcher(params.get(i), first.categoryIds());
+      // masks travel only when an evaluation reads them
+      withMasks |= params.get(i).iouType() == EvalParams.IouType.SEGM || areaFromMask[i];
+    }
+    boolean masks = withMasks;
     Dataset<Row> columns = predictions.select(functions.col("image_id"),
         functions.col("category_id"), functions.col("bbox"), functions.col("score"),
-        withMasks ? functions.col("segmentation")
+        masks ? functions.col("segmentation")
             : functions.lit(null).cast(Tables.SEGMENTATION).as("segmentation"),
         functions.col("det_index"));
     // map side: one columnar block per (partition, image); shuffle blocks, not rows
@@ -73,7 +95,7 @@ public final class SparkCocoEvaluation {
           Map<Long, DetectionBlock> byId = new HashMap<>();
           while (it.hasNext()) {
             Row r = it.next();
-            byId.computeIfAbsent(r.getLong(0), DetectionBlock::new).add(r, withMasks);
+            byId.computeIfAbsent(r.getLong(0), DetectionBlock::new).add(r, masks);
           }
           List<Tuple2<Long, DetectionBlock>> out = new ArrayList<>(byId.size());
           byId.forEach((id, b) -> out.add(new Tuple2<>(id, b)));
@@ -81,22 +103,25 @@ public final class SparkCocoEvaluation {
         })
         .reduceByKey(byImage, DetectionBlock::merge);
 
-    // every GT image is matched in the partition its id hashes to, with or without detections
-    JavaPairRDD<Long, CategoryAccumulator> chunks = blocksByImage.mapPartitionsWithIndex(
-        (part, it) -> {
+    // every GT image is matched in the partition its id hashes to, with or without detections;
+    // outcomes are keyed by (evaluation, category)
+    JavaPairRDD<Tuple2<Integer, Long>, CategoryAccumulator> chunks =
+        blocksByImage.mapPartitionsWithIndex((part, it) -> {
           Map<Long, DetectionBlock> byId = new HashMap<>();
           it.forEachRemaining(t -> byId.put(t._1(), t._2()));
-          List<Tuple2<Long, CategoryAccumulator>> out = new ArrayList<>();
+          List<Tuple2<Tuple2<Integer, Long>, CategoryAccumulator>> out = new ArrayList<>();
           long[] ids = gtBlocks.value().keySet().stream().mapToLong(Long::longValue)
               .filter(id -> byImage.getPartition(id) == part).sorted().toArray();
           for (long id : ids) {
             DetectionBlock block = byId.remove(id);
-            ImageDetections dt = block == null ? ImageDetections.empty(id, areaFromMask)
-                : block.toDetections(areaFromMask);
-            ImageEvaluation e = matcher.evaluate(gtBlocks.value().get(id), dt);
-            for (int j = 0; j < e.groupCount(); j++) {
-              out.add(new Tuple2<>(e.groupCategory(j),
-                  new CategoryAccumulator(params, e.groupCategory(j)).addGroup(e, j)));
+            for (int i = 0; i < ne; i++) {
+              ImageDetections dt = block == null ? ImageDetections.empty(id, areaFromMask[i])
+                  : block.toDetections(areaFromMask[i]);
+              ImageEvaluation e = matchers[i].evaluate(gtBlocks.value().get(id), dt);
+              for (int j = 0; j < e.groupCount(); j++) {
+                out.add(new Tuple2<>(new Tuple2<>(i, e.groupCategory(j)),
+                    new CategoryAccumulator(params.get(i), e.groupCategory(j)).addGroup(e, j)));
+              }
             }
           }
           if (!byId.isEmpty()) {
@@ -107,23 +132,30 @@ public final class SparkCocoEvaluation {
           return out.iterator();
         }, true).mapToPair(t -> t);
 
-    List<Tuple2<Long, CategoryCurves>> curves = chunks
+    List<Tuple2<Tuple2<Integer, Long>, CategoryCurves>> curves = chunks
         .reduceByKey(CategoryAccumulator::merge, partitions)
         .mapValues(CategoryAccumulator::finish)
         .collect();
     gtBlocks.unpersist();
 
-    Map<Long, CategoryCurves> byCategory = new HashMap<>();
-    for (Tuple2<Long, CategoryCurves> t : curves) {
-      byCategory.put(t._1(), t._2());
+    List<EvalResult> results = new ArrayList<>();
+    for (int i = 0; i < ne; i++) {
+      Map<Long, CategoryCurves> byCategory = new HashMap<>();
+      for (Tuple2<Tuple2<Integer, Long>, CategoryCurves> t : curves) {
+        if (t._1()._1() == i) {
+          byCategory.put(t._1()._2(), t._2());
+        }
+      }
+      EvalParams p = params.get(i);
+      long[] keys = p.useCats() ? first.categoryIds() : new long[] {-1};
+      List<CategoryCurves> ordered = new ArrayList<>();
+      for (long k : keys) {
+        CategoryCurves c = byCategory.get(k);
+        ordered.add(c != null ? c : CategoryCurves.absent(p, k));
+      }
+      results.add(EvalResult.of(p, first.categories(), ordered, gtOnly.get(i).warnings(),
+          areaFromMask[i]));
     }
-    long[] keys = params.useCats() ? gtOnly.categoryIds() : new long[] {-1};
-    List<CategoryCurves> ordered = new ArrayList<>();
-    for (long k : keys) {
-      CategoryCurves c = byCategory.get(k);
-      ordered.add(c != null ? c : CategoryCurves.absent(params, k));
-    }
-    return EvalResult.of(params, gtOnly.categories(), ordered, gtOnly.warnings(), areaFromMask);
+    return results;
   }
-
 }
