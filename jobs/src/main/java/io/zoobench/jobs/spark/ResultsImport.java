@@ -20,16 +20,20 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
 
 /**
  * Turns a results file (any Hadoop path, plain or gzip) into prediction rows inside a Spark
@@ -53,9 +57,11 @@ public final class ResultsImport {
     final long[] categoryIds;
     final List<EvalParams> params;
     final SparkSupport.HadoopConf conf;
+    final boolean firstHasBbox;
 
     Context(String path, String name, CocoDataset gt, List<EvalParams> params,
-        SparkSupport.HadoopConf conf) {
+        SparkSupport.HadoopConf conf, boolean firstHasBbox) {
+      this.firstHasBbox = firstHasBbox;
       this.path = path;
       this.name = name;
       this.gtName = gt.source();
@@ -92,25 +98,93 @@ public final class ResultsImport {
     }
   }
 
+  /** Smallest byte range worth a task of its own (default 16 MB). */
+  public static final String MIN_SPLIT_BYTES = "spark.zoobench.import.minSplitBytes";
+
   /**
-   * The prediction rows of a results file (the predictions table's columns), read by one task.
+   * The prediction rows of a results file (the predictions table's columns). A plain file of
+   * more than two {@link #MIN_SPLIT_BYTES} is read by several tasks (one per core), each from a
+   * range of whole records; {@code det_index} and the record numbers in messages are positions
+   * in the whole file either way.
    *
-   * @param digest receives the file's sha256 once the task has read it all
+   * @param digest receives the file's sha256
    * @param records counts the results read
    */
   public static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
       List<EvalParams> params, CollectionAccumulator<String> digest, LongAccumulator records) {
     Path p = new Path(path);
-    Context ctx = new Context(path, p.getName(), gt, params,
-        new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()));
-    return spark.range(0, 1, 1, 1).mapPartitions(
-        (MapPartitionsFunction<Long, Row>) ignored -> new RowIterator(ctx, digest, records),
-        Encoders.row(Tables.schema(Tables.PREDICTIONS)));
+    org.apache.hadoop.conf.Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    Context ctx = new Context(path, p.getName(), gt, params, new SparkSupport.HadoopConf(hconf),
+        firstResultHasBbox(spark, path));
+    List<ResultsSplits.Split> splits = plan(spark, p, ctx);
+    long[] offsets = new long[splits.size()];
+    if (splits.size() > 1) {
+      try {
+        CompletableFuture<String> sha = CompletableFuture.supplyAsync(() -> sha256(p, ctx));
+        List<Long> counts = JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(splits, splits.size())
+            .map(split -> {
+              FileSystem fs = SparkSupport.fileSystem(new Path(ctx.path), ctx.conf.get());
+              try (FSDataInputStream in = fs.open(new Path(ctx.path))) {
+                in.seek(split.start());
+                return ResultsSplits.count(in, split);
+              }
+            }).collect();
+        for (int i = 1; i < offsets.length; i++) {
+          offsets[i] = offsets[i - 1] + counts.get(i - 1);
+        }
+        digest.add(sha.join());
+      } catch (RuntimeException e) {
+        // a cut that is not a record boundary (or an odd file): read it with one task
+        splits = List.of(new ResultsSplits.Split(0, 0, Long.MAX_VALUE, true, true));
+        offsets = new long[1];
+      }
+    }
+    List<Tuple2<ResultsSplits.Split, Long>> work = new ArrayList<>();
+    for (int i = 0; i < splits.size(); i++) {
+      work.add(new Tuple2<>(splits.get(i), offsets[i]));
+    }
+    boolean whole = splits.size() == 1;
+    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(work, work.size())
+        .mapPartitions(it -> {
+          Tuple2<ResultsSplits.Split, Long> w = it.next();
+          return new RowIterator(ctx, w._1(), w._2(), whole ? digest : null, records);
+        });
+    return spark.createDataFrame(rdd, Tables.schema(Tables.PREDICTIONS));
+  }
+
+  private static List<ResultsSplits.Split> plan(SparkSession spark, Path p, Context ctx) {
+    FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
+    try {
+      return ResultsSplits.plan(fs, p, spark.sparkContext().defaultParallelism(),
+          Long.parseLong(spark.conf().get(MIN_SPLIT_BYTES, Long.toString(16L << 20))));
+    } catch (java.io.FileNotFoundException e) {
+      throw new InvalidInputException(Redact.path(ctx.path) + ": no such file");
+    } catch (IOException e) {
+      throw new InvalidInputException(Redact.path(ctx.path) + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private static String sha256(Path p, Context ctx) {
+    try (InputStream in = SparkSupport.fileSystem(p, ctx.conf.get()).open(p)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int r; (r = in.read(buf)) > 0; ) {
+        md.update(buf, 0, r);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Streams and checks records, one row each. */
   private static final class RowIterator implements Iterator<Row> {
     private final Context ctx;
+    private final long offset;
     private final CollectionAccumulator<String> digestOut;
     private final LongAccumulator records;
     private long count;
@@ -119,9 +193,11 @@ public final class ResultsImport {
     private final boolean[] fromMask;
     private boolean finished;
 
-    RowIterator(Context ctx, CollectionAccumulator<String> digestOut, LongAccumulator records)
-        throws IOException {
+    /** Reads {@code split}, whose first record is record {@code offset} of the file. */
+    RowIterator(Context ctx, ResultsSplits.Split split, long offset,
+        CollectionAccumulator<String> digestOut, LongAccumulator records) throws IOException {
       this.ctx = ctx;
+      this.offset = offset;
       this.digestOut = digestOut;
       this.records = records;
       try {
@@ -133,13 +209,18 @@ public final class ResultsImport {
       FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
       InputStream in;
       try {
-        in = fs.open(p);
+        FSDataInputStream raw = fs.open(p);
+        in = split.first() && split.last() ? raw : ResultsSplits.asList(raw, split);
       } catch (IOException e) {
         throw new InvalidInputException(Redact.path(ctx.path) + ": cannot read: "
             + e.getMessage());
       }
-      stream = ResultsStream.open(new DigestInputStream(in, digest), ctx.name, true);
+      stream = ResultsStream.open(digestOut == null ? in : new DigestInputStream(in, digest),
+          ctx.name, true);
       fromMask = new boolean[ctx.params.size()];
+      for (int i = 0; i < fromMask.length; i++) {
+        fromMask[i] = EvalInputs.areaFromMask(ctx.params.get(i), ctx.firstHasBbox);
+      }
     }
 
     @Override
@@ -152,7 +233,9 @@ public final class ResultsImport {
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-        digestOut.add(HexFormat.of().formatHex(digest.digest()));
+        if (digestOut != null) {
+          digestOut.add(HexFormat.of().formatHex(digest.digest()));
+        }
         records.add(count);
       }
       return more;
@@ -165,9 +248,10 @@ public final class ResultsImport {
       }
       ResultsStream.Record r = stream.next();
       count++;
+      int index = (int) (offset + r.index());
       int k = Arrays.binarySearch(ctx.imageIds, r.imageId());
       if (k < 0) {
-        throw new InvalidInputException(EvalInputs.unknownImage(ctx.name, r.index(), r.imageId(),
+        throw new InvalidInputException(EvalInputs.unknownImage(ctx.name, index, r.imageId(),
             r.categoryId(), ctx.gtName));
       }
       Segmentation seg = r.segmentation();
@@ -176,7 +260,7 @@ public final class ResultsImport {
         try {
           rle = poly.toRle(ctx.heights[k], ctx.widths[k]);
         } catch (IllegalArgumentException e) {
-          throw new InvalidInputException(EvalInputs.resultLabel(ctx.name, r.index(), r.imageId())
+          throw new InvalidInputException(EvalInputs.resultLabel(ctx.name, index, r.imageId())
               + ": segmentation: " + e.getMessage());
         }
         seg = new Segmentation.CompressedRle(rle.height(), rle.width(),
@@ -185,21 +269,14 @@ public final class ResultsImport {
       Segmentation.CompressedRle c = (Segmentation.CompressedRle) seg;
       if (Arrays.binarySearch(ctx.categoryIds, r.categoryId()) >= 0) {
         for (int i = 0; i < fromMask.length; i++) {
-          EvalParams params = ctx.params.get(i);
-          if (r.index() == 0) {
-            fromMask[i] = EvalInputs.areaFromMask(params, r.bbox() != null);
-          }
-          String problem = EvalInputs.problem(params, fromMask[i], r.bbox() != null, c != null,
-              c != null, c == null ? null : c.counts(), 0, c == null ? 0 : c.counts().length,
-              c == null ? 0 : c.height(), c == null ? 0 : c.width());
+          String problem = EvalInputs.problem(ctx.params.get(i), fromMask[i], r.bbox() != null,
+              c != null, c != null, c == null ? null : c.counts(), 0,
+              c == null ? 0 : c.counts().length, c == null ? 0 : c.height(),
+              c == null ? 0 : c.width());
           if (problem != null) {
             throw new InvalidInputException(
-                EvalInputs.resultLabel(ctx.name, r.index(), r.imageId()) + ": " + problem);
+                EvalInputs.resultLabel(ctx.name, index, r.imageId()) + ": " + problem);
           }
-        }
-      } else if (r.index() == 0) {
-        for (int i = 0; i < fromMask.length; i++) {
-          fromMask[i] = EvalInputs.areaFromMask(ctx.params.get(i), r.bbox() != null);
         }
       }
       Double[] bbox = null;
@@ -209,7 +286,7 @@ public final class ResultsImport {
       Row segRow = c == null ? null : RowFactory.create(new Integer[] {c.height(), c.width()},
           new String(c.counts(), StandardCharsets.ISO_8859_1));
       return RowFactory.create(r.imageId(), r.categoryId(), bbox, r.score(), segRow,
-          (long) r.index());
+          offset + r.index());
     }
   }
 }
