@@ -118,15 +118,16 @@ final class DetectionBlock implements Serializable {
 
   /** The image's detections in results-file order. */
   ImageDetections toDetections(boolean areaFromMask) {
+    // det_index < 2^40 (file positions), slot < 2^23 (one image's detections): one long key
     long[] keys = new long[size];
     for (int i = 0; i < size; i++) {
-      keys[i] = detIndex[i];
+      keys[i] = (detIndex[i] << 23) | i;
     }
-    Integer[] order = new Integer[size];
+    Arrays.sort(keys);
+    int[] order = new int[size];
     for (int i = 0; i < size; i++) {
-      order[i] = i;
+      order[i] = (int) (keys[i] & ((1 << 23) - 1));
     }
-    Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
     long[] cats = new long[size];
     double[] bx = new double[size * 4];
     double[] sc = new double[size];

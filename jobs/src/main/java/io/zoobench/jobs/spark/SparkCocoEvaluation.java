@@ -109,7 +109,8 @@ public final class SparkCocoEvaluation {
         blocksByImage.mapPartitionsWithIndex((part, it) -> {
           Map<Long, DetectionBlock> byId = new HashMap<>();
           it.forEachRemaining(t -> byId.put(t._1(), t._2()));
-          List<Tuple2<Tuple2<Integer, Long>, CategoryAccumulator>> out = new ArrayList<>();
+          // one accumulator per (evaluation, category) of this partition: groups append to it
+          Map<Tuple2<Integer, Long>, CategoryAccumulator> acc = new HashMap<>();
           long[] ids = gtBlocks.value().keySet().stream().mapToLong(Long::longValue)
               .filter(id -> byImage.getPartition(id) == part).sorted().toArray();
           for (long id : ids) {
@@ -119,11 +120,16 @@ public final class SparkCocoEvaluation {
                   : block.toDetections(areaFromMask[i]);
               ImageEvaluation e = matchers[i].evaluate(gtBlocks.value().get(id), dt);
               for (int j = 0; j < e.groupCount(); j++) {
-                out.add(new Tuple2<>(new Tuple2<>(i, e.groupCategory(j)),
-                    new CategoryAccumulator(params.get(i), e.groupCategory(j)).addGroup(e, j)));
+                int evaluation = i;
+                long category = e.groupCategory(j);
+                acc.computeIfAbsent(new Tuple2<>(evaluation, category),
+                    key -> new CategoryAccumulator(params.get(evaluation), category))
+                    .addGroup(e, j);
               }
             }
           }
+          List<Tuple2<Tuple2<Integer, Long>, CategoryAccumulator>> out = new ArrayList<>();
+          acc.forEach((key, a) -> out.add(new Tuple2<>(key, a)));
           if (!byId.isEmpty()) {
             // results on images outside the ground truth are refused when they are imported
             throw new IllegalStateException("predictions of image " + byId.keySet().iterator()
