@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -72,6 +74,12 @@ public final class ImportCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  private static void hadoopSetting(Configuration hadoop, String key, String value) {
+    if (key.startsWith("spark.hadoop.")) {
+      hadoop.set(key.substring("spark.hadoop.".length()), value);
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -83,10 +91,19 @@ public final class ImportCommand implements Callable<Integer> {
     String name = model != null ? model : new Path(results).getName()
         .replaceFirst("\\.json(\\.gz)?$", "");
     String id = runId != null ? runId : ImportJob.defaultRunId(name);
+    // read the annotations while Spark starts: they only need Hadoop's file systems
+    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    Configuration hadoop = active != null && !active.sparkContext().isStopped()
+        ? new Configuration(active.sparkContext().hadoopConfiguration()) : new Configuration();
+    // what Spark would copy into its Hadoop configuration: spark.hadoop.* settings
+    System.getProperties().forEach((k, v) -> hadoopSetting(hadoop, k.toString(), v.toString()));
+    conf.forEach((k, v) -> hadoopSetting(hadoop, k, v));
+    CompletableFuture<ImportJob.Annotations> gt =
+        CompletableFuture.supplyAsync(() -> ImportJob.readAnnotations(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench import " + name, master, conf);
     int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     ImportJob.Outcome o = new ImportJob(spark, err).run(new ImportJob.Options(annotations,
-        results, evals, warehouse, id, name, master, parts));
+        results, evals, warehouse, id, name, master, parts), gt);
     out.println(String.format(Locale.ROOT,
         "run %s: %d predictions, evaluation %.1fs, total %.1fs, tables in %s", o.runId(),
         o.predictions(), o.evalSeconds(), o.totalSeconds(), warehouse));

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,12 +81,28 @@ public final class ImportJob {
   }
 
   public Outcome run(Options o) {
+    return run(o, null);
+  }
+
+  /**
+   * Runs the import; {@code prefetched} (may be null) is the annotations being read already
+   * (see {@link #readAnnotations}), whose failure is recorded like any other.
+   */
+  public Outcome run(Options o, CompletableFuture<Annotations> prefetched) {
     Outcome[] out = new Outcome[1];
-    withProgress(() -> out[0] = runQuietly(o));
+    withProgress(() -> out[0] = runQuietly(o, prefetched));
     return out[0];
   }
 
-  private Outcome runQuietly(Options o) {
+  private static Annotations join(CompletableFuture<Annotations> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+  }
+
+  private Outcome runQuietly(Options o, CompletableFuture<Annotations> prefetched) {
     Warehouse.checkRunId(o.runId());
     Redact.checkNoCredentials("--warehouse", o.warehouse());
     long t0 = System.nanoTime();
@@ -96,8 +114,10 @@ public final class ImportJob {
     try {
       Redact.checkNoCredentials("--annotations", o.annotations());
       Redact.checkNoCredentials("--results", o.results());
-      CocoDataset gt = SparkSupport.withJobGroup(spark, "READ-ANNOTATIONS",
-          "read " + Redact.path(o.annotations()), () -> readAnnotations(o.annotations(), gtSha));
+      Annotations annotations = prefetched != null ? join(prefetched)
+          : readAnnotations(o.annotations(), spark.sparkContext().hadoopConfiguration());
+      CocoDataset gt = annotations.dataset();
+      gtSha[0] = annotations.sha256();
       log(String.format(Locale.ROOT, "annotations: %d images, %d categories, %d annotations (%.1fs)",
           gt.imageCount(), gt.categories().size(), gt.annotationCount(),
           (System.nanoTime() - t0) / 1e9));
@@ -142,14 +162,18 @@ public final class ImportJob {
       }
       double evalSeconds = (System.nanoTime() - te) / 1e9;
       long tw = System.nanoTime();
-      staging.write(Tables.METRICS, metrics);
-      staging.write(Tables.PER_CATEGORY, perCategory);
-      staging.write(Tables.TIMINGS, List.of());
-      staging.write(Tables.FAILURES, List.of());
       double total = (System.nanoTime() - t0) / 1e9;
-      staging.write(Tables.RUNS, List.of(runRow(o, config, gtSha[0],
+      Row run = runRow(o, config, gtSha[0],
           resultsSha.value().isEmpty() ? null : resultsSha.value().get(0), "succeeded", null,
-          started, gt.imageCount(), count, evalSeconds, total)));
+          started, gt.imageCount(), count, evalSeconds, total);
+      // five tiny tables: their Spark jobs run side by side
+      List.of(Tables.METRICS, Tables.PER_CATEGORY, Tables.TIMINGS, Tables.FAILURES, Tables.RUNS)
+          .parallelStream().forEach(t -> staging.write(t, switch (t) {
+            case Tables.METRICS -> metrics;
+            case Tables.PER_CATEGORY -> perCategory;
+            case Tables.RUNS -> List.of(run);
+            default -> List.<Row>of();
+          }));
       long tc = System.nanoTime();
       staging.commit();
       log(String.format(Locale.ROOT, "tables written in %.1fs, committed in %.1fs",
@@ -184,12 +208,19 @@ public final class ImportJob {
     }
   }
 
-  private CocoDataset readAnnotations(String path, String[] sha) {
+  /** The ground truth and the sha256 of its file. */
+  public record Annotations(CocoDataset dataset, String sha256) {}
+
+  /**
+   * Reads the annotations with {@code conf}; callers may start this before the Spark session
+   * exists (the CLI does, to overlap it with Spark's start-up).
+   */
+  public static Annotations readAnnotations(String path, Configuration conf) {
+    Redact.checkNoCredentials("--annotations", path);
     Path p = new Path(path);
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      try (InputStream in = new DigestInputStream(SparkSupport.fileSystem(p,
-          spark.sparkContext().hadoopConfiguration()).open(p), md)) {
+      try (InputStream in = new DigestInputStream(SparkSupport.fileSystem(p, conf).open(p), md)) {
         // the parser closes what it reads; the digest needs the bytes after the json too
         InputStream shielded = new java.io.FilterInputStream(in) {
           @Override
@@ -198,8 +229,7 @@ public final class ImportJob {
         CocoDataset d = CocoJsonReader.readDataset(CocoJsonReader.maybeGunzip(shielded),
             p.getName());
         in.transferTo(java.io.OutputStream.nullOutputStream());
-        sha[0] = HexFormat.of().formatHex(md.digest());
-        return d;
+        return new Annotations(d, HexFormat.of().formatHex(md.digest()));
       }
     } catch (java.io.FileNotFoundException e) {
       throw new InvalidInputException(Redact.path(path) + ": no such file");
@@ -209,6 +239,7 @@ public final class ImportJob {
       throw new IllegalStateException(e);
     }
   }
+
 
   private String config(Options o) {
     ObjectNode c = JSON.createObjectNode();

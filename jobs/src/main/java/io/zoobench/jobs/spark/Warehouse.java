@@ -102,7 +102,7 @@ public final class Warehouse {
   public final class Staging {
     private final String runId;
     private final Path dir;
-    private final List<String> written = new ArrayList<>();
+    private final List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Staging(String runId, Path dir) {
       this.runId = runId;
@@ -146,7 +146,7 @@ public final class Warehouse {
     public void commit() {
       FileSystem fs = fs();
       try {
-        for (String table : written) {
+        for (String table : written()) {
           Path target = new Path(root, table + "/run_id=" + runId);
           fs.mkdirs(target.getParent());
           if (fs.exists(target)) {
