@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -281,47 +280,6 @@ public final class SyntheticCoco {
     public void close() throws IOException {
       try (out) {
         gen.close();
-      }
-    }
-  }
-
-  /**
-   * Command line: {@code SyntheticCoco [--images N] [--seed S] [--masks] [--proposals P]
-   * [--detections D] [--threads T] OUT_DIR}; prints the summary, the time and the file sizes.
-   */
-  public static void main(String[] args) throws IOException {
-    int images = 5000;
-    long seed = 1;
-    boolean masks = false;
-    int proposals = 0;
-    int detections = SynthSpec.DEFAULT_DETECTIONS_PER_IMAGE;
-    int threads = Runtime.getRuntime().availableProcessors();
-    Path out = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--images" -> images = Integer.parseInt(args[++i]);
-        case "--seed" -> seed = Long.parseLong(args[++i]);
-        case "--masks" -> masks = true;
-        case "--proposals" -> proposals = Integer.parseInt(args[++i]);
-        case "--detections" -> detections = Integer.parseInt(args[++i]);
-        case "--threads" -> threads = Integer.parseInt(args[++i]);
-        default -> out = Path.of(args[i]);
-      }
-    }
-    if (out == null) {
-      System.err.println("usage: SyntheticCoco [--images N] [--seed S] [--masks]"
-          + " [--proposals P] [--detections D] [--threads T] OUT_DIR");
-      System.exit(2);
-    }
-    long t0 = System.nanoTime();
-    SynthSummary s = generate(
-        new SynthSpec(images, seed, masks, proposals, detections), out, threads);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.println(s);
-    System.out.printf(Locale.ROOT, "%.2f s on %d threads%n", seconds, threads);
-    for (Path p : new Path[] {s.groundTruthFile(), s.detectionsFile(), s.proposalsFile()}) {
-      if (p != null) {
-        System.out.printf(Locale.ROOT, "%s: %.1f MB%n", p, Files.size(p) / 1e6);
       }
     }
   }
