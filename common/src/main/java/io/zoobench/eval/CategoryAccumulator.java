@@ -75,24 +75,6 @@ public final class CategoryAccumulator implements Serializable {
     return this;
   }
 
-  /**
-   * Adds one image's group given as arrays (as {@link ImageEvaluation#groupScores},
-   * {@link ImageEvaluation#groupStatus} and {@link ImageEvaluation#groupNonIgnored} return
-   * them), e.g. after it travelled through a Spark shuffle.
-   */
-  public CategoryAccumulator addChunk(
-      long imageId, double[] chunkScores, byte[] chunkStatus, int[] chunkNonIgnored) {
-    if (chunkStatus.length != chunkScores.length * stride
-        || chunkNonIgnored.length != nonIgnored.length) {
-      throw new IllegalArgumentException("chunk of image " + imageId + " has the wrong shape");
-    }
-    appendChunk(imageId, chunkScores, 0, chunkScores.length, chunkStatus, 0);
-    for (int a = 0; a < nonIgnored.length; a++) {
-      nonIgnored[a] += chunkNonIgnored[a];
-    }
-    return this;
-  }
-
   /** Appends everything {@code other} collected (of the same category). */
   public CategoryAccumulator merge(CategoryAccumulator other) {
     if (other.categoryId != categoryId || other.stride != stride) {

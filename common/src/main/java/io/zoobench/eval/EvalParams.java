@@ -100,14 +100,6 @@ public final class EvalParams implements Serializable {
     return new EvalParams(iouType, useCats, maxDets, source, mode);
   }
 
-  /** Same evaluation with explicit maxDets (sorted ascending, as pycocotools does). */
-  public EvalParams withMaxDets(int... newMaxDets) {
-    if (newMaxDets.length == 0) {
-      throw new IllegalArgumentException("maxDets must not be empty");
-    }
-    return new EvalParams(iouType, useCats, newMaxDets, detArea, mode);
-  }
-
   /** numpy.linspace(start, stop, num): {@code i*step + start}, the last element exactly stop. */
   static double[] linspace(double start, double stop, int num) {
     double[] y = new double[num];
@@ -187,11 +179,6 @@ public final class EvalParams implements Serializable {
 
   public Mode mode() {
     return mode;
-  }
-
-  /** True for the proposal evaluation (class-agnostic). */
-  public boolean isProposal() {
-    return !useCats;
   }
 
   /** "bbox", "segm" or "proposal": the iou_type of the tables and the CLI. */

@@ -10,8 +10,8 @@ import java.util.Arrays;
  * or from the mask. Serializable for Spark.
  *
  * <p>Compressed mask strings are slices of a byte arena: in a single process the arena is the
- * whole results file's, shared by all images (no copy); {@link #compact()} gives a block with an
- * arena of its own, which is what should be serialized.
+ * whole results file's, shared by all images (no copy); on Spark each image's block has an arena
+ * of its own.
  */
 public final class ImageDetections implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -63,31 +63,6 @@ public final class ImageDetections implements Serializable {
 
   public int size() {
     return size;
-  }
-
-  /** This block with its mask strings copied into an arena of its own. */
-  public ImageDetections compact() {
-    int total = 0;
-    for (int i = 0; i < size; i++) {
-      if (maskHeights[i] >= 0) {
-        total += maskLengths[i];
-      }
-    }
-    if (total == maskArena.length) {
-      return this;
-    }
-    byte[] arena = new byte[total];
-    int[] starts = new int[size];
-    int p = 0;
-    for (int i = 0; i < size; i++) {
-      if (maskHeights[i] >= 0) {
-        System.arraycopy(maskArena, maskStarts[i], arena, p, maskLengths[i]);
-        starts[i] = p;
-        p += maskLengths[i];
-      }
-    }
-    return new ImageDetections(imageId, categoryIds, bboxes, scores, maskHeights, maskWidths,
-        starts, maskLengths.clone(), arena, polygonMasks, areaFromMask);
   }
 
   @Override

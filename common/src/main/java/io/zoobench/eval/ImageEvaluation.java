@@ -76,22 +76,6 @@ public final class ImageEvaluation implements Serializable {
     return status[((groupStart[j] + d) * areaCount + a) * iouCount + t];
   }
 
-  /** A copy of group {@code j}'s scores (score order). */
-  public double[] groupScores(int j) {
-    return java.util.Arrays.copyOfRange(scores, groupStart[j], groupStart[j + 1]);
-  }
-
-  /** A copy of group {@code j}'s status bytes, detection-major ({@code (d * A + a) * T + t}). */
-  public byte[] groupStatus(int j) {
-    int stride = areaCount * iouCount;
-    return java.util.Arrays.copyOfRange(status, groupStart[j] * stride, groupStart[j + 1] * stride);
-  }
-
-  /** Group {@code j}'s non-ignored GT count per area range. */
-  public int[] groupNonIgnored(int j) {
-    return java.util.Arrays.copyOfRange(npig, j * areaCount, (j + 1) * areaCount);
-  }
-
   /** Total kept detections in this image. */
   public int detectionCount() {
     return scores.length;

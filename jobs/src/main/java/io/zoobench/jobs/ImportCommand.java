@@ -98,8 +98,8 @@ public final class ImportCommand implements Callable<Integer> {
     // what Spark would copy into its Hadoop configuration: spark.hadoop.* settings
     System.getProperties().forEach((k, v) -> hadoopSetting(hadoop, k.toString(), v.toString()));
     conf.forEach((k, v) -> hadoopSetting(hadoop, k, v));
-    CompletableFuture<ImportJob.Annotations> gt =
-        CompletableFuture.supplyAsync(() -> ImportJob.readAnnotations(annotations, hadoop));
+    CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
+        () -> ImportJob.readAnnotations(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench import " + name, master, conf);
     int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     ImportJob.Outcome o = new ImportJob(spark, err).run(new ImportJob.Options(annotations,

@@ -124,8 +124,9 @@ public final class ImportJob {
 
       CollectionAccumulator<String> resultsSha = spark.sparkContext().collectionAccumulator();
       org.apache.spark.util.LongAccumulator records = spark.sparkContext().longAccumulator();
-      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(), resultsSha,
-          records);
+      boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, o.results());
+      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(),
+          firstHasBbox, resultsSha, records);
       long tr = System.nanoTime();
       SparkSupport.withJobGroup(spark, "IMPORT-RESULTS", "read and check "
           + Redact.path(o.results()), () -> {
@@ -137,7 +138,6 @@ public final class ImportJob {
       log(String.format(Locale.ROOT, "results: %d predictions read, checked and staged in %.1fs",
           count, (System.nanoTime() - tr) / 1e9));
 
-      boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, o.results());
       List<EvalResult> results;
       List<Row> metrics = new ArrayList<>();
       List<Row> perCategory = new ArrayList<>();
@@ -166,14 +166,11 @@ public final class ImportJob {
       Row run = runRow(o, config, gtSha[0],
           resultsSha.value().isEmpty() ? null : resultsSha.value().get(0), "succeeded", null,
           started, gt.imageCount(), count, evalSeconds, total);
-      // five tiny tables: their Spark jobs run side by side
-      List.of(Tables.METRICS, Tables.PER_CATEGORY, Tables.TIMINGS, Tables.FAILURES, Tables.RUNS)
-          .parallelStream().forEach(t -> staging.write(t, switch (t) {
-            case Tables.METRICS -> metrics;
-            case Tables.PER_CATEGORY -> perCategory;
-            case Tables.RUNS -> List.of(run);
-            default -> List.<Row>of();
-          }));
+      staging.write(Tables.METRICS, metrics);
+      staging.write(Tables.PER_CATEGORY, perCategory);
+      staging.write(Tables.TIMINGS, List.of());
+      staging.write(Tables.FAILURES, List.of());
+      staging.write(Tables.RUNS, List.of(run));
       long tc = System.nanoTime();
       staging.commit();
       log(String.format(Locale.ROOT, "tables written in %.1fs, committed in %.1fs",

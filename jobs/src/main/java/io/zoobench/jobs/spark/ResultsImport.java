@@ -107,20 +107,22 @@ public final class ResultsImport {
    * range of whole records; {@code det_index} and the record numbers in messages are positions
    * in the whole file either way.
    *
+   * @param firstHasBbox what {@link #firstResultHasBbox} says of this file (loadRes' rule)
    * @param digest receives the file's sha256
    * @param records counts the results read
    */
   public static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
-      List<EvalParams> params, CollectionAccumulator<String> digest, LongAccumulator records) {
+      List<EvalParams> params, boolean firstHasBbox, CollectionAccumulator<String> digest,
+      LongAccumulator records) {
     Path p = new Path(path);
     org.apache.hadoop.conf.Configuration hconf = spark.sparkContext().hadoopConfiguration();
     Context ctx = new Context(path, p.getName(), gt, params, new SparkSupport.HadoopConf(hconf),
-        firstResultHasBbox(spark, path));
+        firstHasBbox);
     List<ResultsSplits.Split> splits = plan(spark, p, ctx);
     long[] offsets = new long[splits.size()];
     if (splits.size() > 1) {
       try {
-        CompletableFuture<String> sha = CompletableFuture.supplyAsync(() -> sha256(p, ctx));
+        CompletableFuture<String> sha = SparkSupport.async("zoobench-sha256", () -> sha256(p, ctx));
         List<Long> counts = JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(splits, splits.size())
             .map(split -> {

@@ -83,6 +83,25 @@ public final class SparkSupport {
   }
 
   /**
+   * Runs {@code body} on a daemon thread of its own. Not the common fork-join pool: it has one
+   * worker on two cores, and a job that blocks it (waiting on Spark) starves every other user.
+   */
+  public static <T> java.util.concurrent.CompletableFuture<T> async(String name,
+      Supplier<T> body) {
+    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(body.get());
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  /**
    * The file system of {@code path}, or a one-line {@link InvalidInputException} naming the
    * path without credentials (Hadoop refuses credentials in URIs with an
    * IllegalArgumentException, and an unknown scheme with an IOException).

@@ -102,7 +102,7 @@ public final class Warehouse {
   public final class Staging {
     private final String runId;
     private final Path dir;
-    private final List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> written = new ArrayList<>();
 
     Staging(String runId, Path dir) {
       this.runId = runId;

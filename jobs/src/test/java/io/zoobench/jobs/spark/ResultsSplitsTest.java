@@ -39,6 +39,7 @@ class ResultsSplitsTest {
     try {
       List<Row> rows = ResultsImport.rows(spark, m.dt().toString(),
           CocoJsonReader.readDataset(m.gt()), List.of(EvalParams.proposals()),
+          ResultsImport.firstResultHasBbox(spark, m.dt().toString()),
           spark.sparkContext().collectionAccumulator(), spark.sparkContext().longAccumulator())
           .orderBy("det_index").collectAsList();
       assertThat(rows).hasSize(file.size());

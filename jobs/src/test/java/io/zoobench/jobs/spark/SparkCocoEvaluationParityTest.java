@@ -49,11 +49,11 @@ class SparkCocoEvaluationParityTest {
         .evaluate(gt, CocoJsonReader.readResults(m.dt(), keepMasks));
 
     CollectionAccumulator<String> sha = spark.sparkContext().collectionAccumulator();
+    boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, m.dt().toString());
     Dataset<Row> predictions = ResultsImport.rows(spark, m.dt().toString(), gt, List.of(params),
-        sha, spark.sparkContext().longAccumulator()).cache();
+        firstHasBbox, sha, spark.sparkContext().longAccumulator()).cache();
     try {
-      boolean fromMask = EvalInputs.areaFromMask(params,
-          ResultsImport.firstResultHasBbox(spark, m.dt().toString()));
+      boolean fromMask = EvalInputs.areaFromMask(params, firstHasBbox);
       assertThat(fromMask).isEqualTo(m.mode().equals("segm_d2"));
       for (int parts : PARTITIONS) {
         EvalResult r = SparkCocoEvaluation.evaluate(spark, params, gt, predictions, fromMask,
