@@ -2,6 +2,7 @@ package io.zoobench.jobs;
 
 import io.zoobench.eval.EvalParams;
 import io.zoobench.jobs.spark.ImportJob;
+import io.zoobench.jobs.spark.ResultsImport;
 import io.zoobench.jobs.spark.SparkSupport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -100,10 +101,13 @@ public final class ImportCommand implements Callable<Integer> {
     conf.forEach((k, v) -> hadoopSetting(hadoop, k, v));
     CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> ImportJob.readAnnotations(annotations, hadoop));
+    long chunk = ResultsImport.minSplitBytes(k -> conf.getOrDefault(k, System.getProperty(k)));
+    CompletableFuture<ResultsImport.Survey> survey = SparkSupport.async("zoobench-results",
+        () -> ResultsImport.survey(results, hadoop, chunk));
     SparkSession spark = SparkSupport.session("zoobench import " + name, master, conf);
     int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
     ImportJob.Outcome o = new ImportJob(spark, err).run(new ImportJob.Options(annotations,
-        results, evals, warehouse, id, name, master, parts), gt);
+        results, evals, warehouse, id, name, master, parts), gt, survey);
     out.println(String.format(Locale.ROOT,
         "run %s: %d predictions, evaluation %.1fs, total %.1fs, tables in %s", o.runId(),
         o.predictions(), o.evalSeconds(), o.totalSeconds(), warehouse));

@@ -29,7 +29,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * {@code zoobench import}: evaluates an existing results file on Spark and appends the run to
@@ -81,20 +80,22 @@ public final class ImportJob {
   }
 
   public Outcome run(Options o) {
-    return run(o, null);
+    return run(o, null, null);
   }
 
   /**
-   * Runs the import; {@code prefetched} (may be null) is the annotations being read already
-   * (see {@link #readAnnotations}), whose failure is recorded like any other.
+   * Runs the import; {@code annotations} and {@code survey} (either may be null) are the
+   * annotations and the results' survey being read already (see {@link #readAnnotations} and
+   * {@link ResultsImport#survey}), whose failures are recorded like any other.
    */
-  public Outcome run(Options o, CompletableFuture<Annotations> prefetched) {
+  public Outcome run(Options o, CompletableFuture<Annotations> annotations,
+      CompletableFuture<ResultsImport.Survey> survey) {
     Outcome[] out = new Outcome[1];
-    withProgress(() -> out[0] = runQuietly(o, prefetched));
+    withProgress(() -> out[0] = runQuietly(o, annotations, survey));
     return out[0];
   }
 
-  private static Annotations join(CompletableFuture<Annotations> f) {
+  private static <T> T join(CompletableFuture<T> f) {
     try {
       return f.join();
     } catch (java.util.concurrent.CompletionException e) {
@@ -102,7 +103,8 @@ public final class ImportJob {
     }
   }
 
-  private Outcome runQuietly(Options o, CompletableFuture<Annotations> prefetched) {
+  private Outcome runQuietly(Options o, CompletableFuture<Annotations> prefetched,
+      CompletableFuture<ResultsImport.Survey> surveyed) {
     Warehouse.checkRunId(o.runId());
     Redact.checkNoCredentials("--warehouse", o.warehouse());
     long t0 = System.nanoTime();
@@ -111,6 +113,7 @@ public final class ImportJob {
     Warehouse.Staging staging = warehouse.stage(o.runId());
     String config = config(o);
     String[] gtSha = new String[1];
+    String[] resultsSha = new String[1];
     try {
       Redact.checkNoCredentials("--annotations", o.annotations());
       Redact.checkNoCredentials("--results", o.results());
@@ -122,11 +125,14 @@ public final class ImportJob {
           gt.imageCount(), gt.categories().size(), gt.annotationCount(),
           (System.nanoTime() - t0) / 1e9));
 
-      CollectionAccumulator<String> resultsSha = spark.sparkContext().collectionAccumulator();
+      ResultsImport.Survey survey = surveyed != null ? join(surveyed)
+          : ResultsImport.survey(o.results(), spark.sparkContext().hadoopConfiguration(),
+              ResultsImport.minSplitBytes(k -> spark.conf().get(k, null)));
+      resultsSha[0] = survey.sha256();
       org.apache.spark.util.LongAccumulator records = spark.sparkContext().longAccumulator();
-      boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, o.results());
-      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(),
-          firstHasBbox, resultsSha, records);
+      boolean firstHasBbox = survey.firstHasBbox();
+      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(), survey,
+          records);
       long tr = System.nanoTime();
       SparkSupport.withJobGroup(spark, "IMPORT-RESULTS", "read and check "
           + Redact.path(o.results()), () -> {
@@ -163,8 +169,7 @@ public final class ImportJob {
       double evalSeconds = (System.nanoTime() - te) / 1e9;
       long tw = System.nanoTime();
       double total = (System.nanoTime() - t0) / 1e9;
-      Row run = runRow(o, config, gtSha[0],
-          resultsSha.value().isEmpty() ? null : resultsSha.value().get(0), "succeeded", null,
+      Row run = runRow(o, config, gtSha[0], resultsSha[0], "succeeded", null,
           started, gt.imageCount(), count, evalSeconds, total);
       staging.write(Tables.METRICS, metrics);
       staging.write(Tables.PER_CATEGORY, perCategory);

@@ -12,16 +12,10 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,9 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple2;
 
 /**
  * Turns a results file (any Hadoop path, plain or gzip) into prediction rows inside a Spark
@@ -86,139 +78,119 @@ public final class ResultsImport {
     }
   }
 
-  /** The first result's bbox decides pycocotools' detection-area rule; read only that. */
-  public static boolean firstResultHasBbox(SparkSession spark, String path) {
+  /** Smallest byte range worth a task of its own (default 16 MB). */
+  public static final String MIN_SPLIT_BYTES = "spark.zoobench.import.minSplitBytes";
+
+  /** {@link #MIN_SPLIT_BYTES} as set in {@code conf} (Spark or system-property keys). */
+  public static long minSplitBytes(java.util.function.Function<String, String> conf) {
+    String v = conf.apply(MIN_SPLIT_BYTES);
+    return v == null ? 16L << 20 : Long.parseLong(v.trim());
+  }
+
+  /**
+   * What the driver knows of a results file before reading it in tasks: its sha256, whether
+   * the first result has a bbox (pycocotools' loadRes decides detection areas on it), and its
+   * chunks of whole records. One sequential pass; the CLI runs it while Spark starts.
+   */
+  public static final class Survey implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String sha256;
+    private final boolean firstHasBbox;
+    final ResultsSplits.Survey chunks;
+
+    Survey(String sha256, boolean firstHasBbox, ResultsSplits.Survey chunks) {
+      this.sha256 = sha256;
+      this.firstHasBbox = firstHasBbox;
+      this.chunks = chunks;
+    }
+
+    public String sha256() {
+      return sha256;
+    }
+
+    public boolean firstHasBbox() {
+      return firstHasBbox;
+    }
+  }
+
+  /** Surveys {@code path} with {@code conf}; usable before the Spark session exists. */
+  public static Survey survey(String path, org.apache.hadoop.conf.Configuration conf,
+      long minSplitBytes) {
+    Redact.checkNoCredentials("--results", path);
     Path p = new Path(path);
-    try (InputStream in = SparkSupport.fileSystem(p, spark.sparkContext().hadoopConfiguration())
-            .open(p);
-        ResultsStream s = ResultsStream.open(in, p.getName(), false)) {
-      return !s.hasNext() || s.next().bbox() != null;
+    FileSystem fs = SparkSupport.fileSystem(p, conf);
+    try {
+      boolean firstHasBbox;
+      try (InputStream in = fs.open(p); ResultsStream s = ResultsStream.open(in, p.getName(),
+          false)) {
+        firstHasBbox = !s.hasNext() || s.next().bbox() != null;
+      }
+      long len = fs.getFileStatus(p).getLen();
+      try (InputStream in = fs.open(p)) {
+        ResultsSplits.Survey chunks = ResultsSplits.survey(in, len, minSplitBytes);
+        return new Survey(chunks.sha256(), firstHasBbox, chunks);
+      }
+    } catch (java.io.FileNotFoundException e) {
+      throw new InvalidInputException(Redact.path(path) + ": no such file");
     } catch (IOException e) {
       throw new InvalidInputException(Redact.path(path) + ": cannot read: " + e.getMessage(), e);
     }
   }
 
-  /** Smallest byte range worth a task of its own (default 16 MB). */
-  public static final String MIN_SPLIT_BYTES = "spark.zoobench.import.minSplitBytes";
-
   /**
    * The prediction rows of a results file (the predictions table's columns). A plain file of
-   * more than two {@link #MIN_SPLIT_BYTES} is read by several tasks (one per core), each from a
-   * range of whole records; {@code det_index} and the record numbers in messages are positions
-   * in the whole file either way.
+   * more than two {@link #MIN_SPLIT_BYTES} is read by several tasks (up to one per core), each
+   * from a range of whole records; {@code det_index} and the record numbers in messages are
+   * positions in the whole file either way.
    *
-   * @param firstHasBbox what {@link #firstResultHasBbox} says of this file (loadRes' rule)
-   * @param digest receives the file's sha256
+   * @param survey what {@link #survey} says of this file
    * @param records counts the results read
    */
   public static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
-      List<EvalParams> params, boolean firstHasBbox, CollectionAccumulator<String> digest,
-      LongAccumulator records) {
+      List<EvalParams> params, Survey survey, LongAccumulator records) {
+    return rows(spark, path, gt, params, survey, records,
+        spark.sparkContext().defaultParallelism());
+  }
+
+  /** As the public {@code rows}, read by up to {@code tasks} tasks. */
+  static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
+      List<EvalParams> params, Survey survey, LongAccumulator records, int tasks) {
     Path p = new Path(path);
-    org.apache.hadoop.conf.Configuration hconf = spark.sparkContext().hadoopConfiguration();
-    Context ctx = new Context(path, p.getName(), gt, params, new SparkSupport.HadoopConf(hconf),
-        firstHasBbox);
-    List<ResultsSplits.Split> splits = plan(spark, p, ctx);
-    long[] offsets = new long[splits.size()];
-    if (splits.size() > 1) {
-      try {
-        CompletableFuture<String> sha = SparkSupport.async("zoobench-sha256", () -> sha256(p, ctx));
-        List<Long> counts = JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .parallelize(splits, splits.size())
-            .map(split -> {
-              FileSystem fs = SparkSupport.fileSystem(new Path(ctx.path), ctx.conf.get());
-              try (FSDataInputStream in = fs.open(new Path(ctx.path))) {
-                in.seek(split.start());
-                return ResultsSplits.count(in, split);
-              }
-            }).collect();
-        for (int i = 1; i < offsets.length; i++) {
-          offsets[i] = offsets[i - 1] + counts.get(i - 1);
-        }
-        digest.add(sha.join());
-      } catch (RuntimeException e) {
-        // a cut that is not a record boundary (or an odd file): read it with one task
-        splits = List.of(new ResultsSplits.Split(0, 0, Long.MAX_VALUE, true, true));
-        offsets = new long[1];
-      }
-    }
-    List<Tuple2<ResultsSplits.Split, Long>> work = new ArrayList<>();
-    for (int i = 0; i < splits.size(); i++) {
-      work.add(new Tuple2<>(splits.get(i), offsets[i]));
-    }
-    boolean whole = splits.size() == 1;
+    Context ctx = new Context(path, p.getName(), gt, params,
+        new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()),
+        survey.firstHasBbox());
+    List<ResultsSplits.Split> splits = survey.chunks.group(tasks);
     JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(work, work.size())
-        .mapPartitions(it -> {
-          Tuple2<ResultsSplits.Split, Long> w = it.next();
-          return new RowIterator(ctx, w._1(), w._2(), whole ? digest : null, records);
-        });
+        .parallelize(splits, splits.size())
+        .mapPartitions(it -> new RowIterator(ctx, it.next(), records));
     return spark.createDataFrame(rdd, Tables.schema(Tables.PREDICTIONS));
-  }
-
-  private static List<ResultsSplits.Split> plan(SparkSession spark, Path p, Context ctx) {
-    FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
-    try {
-      return ResultsSplits.plan(fs, p, spark.sparkContext().defaultParallelism(),
-          Long.parseLong(spark.conf().get(MIN_SPLIT_BYTES, Long.toString(16L << 20))));
-    } catch (java.io.FileNotFoundException e) {
-      throw new InvalidInputException(Redact.path(ctx.path) + ": no such file");
-    } catch (IOException e) {
-      throw new InvalidInputException(Redact.path(ctx.path) + ": cannot read: " + e.getMessage());
-    }
-  }
-
-  private static String sha256(Path p, Context ctx) {
-    try (InputStream in = SparkSupport.fileSystem(p, ctx.conf.get()).open(p)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int r; (r = in.read(buf)) > 0; ) {
-        md.update(buf, 0, r);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Streams and checks records, one row each. */
   private static final class RowIterator implements Iterator<Row> {
     private final Context ctx;
     private final long offset;
-    private final CollectionAccumulator<String> digestOut;
     private final LongAccumulator records;
     private long count;
-    private final MessageDigest digest;
     private final ResultsStream stream;
     private final boolean[] fromMask;
     private boolean finished;
 
-    /** Reads {@code split}, whose first record is record {@code offset} of the file. */
-    RowIterator(Context ctx, ResultsSplits.Split split, long offset,
-        CollectionAccumulator<String> digestOut, LongAccumulator records) throws IOException {
+    RowIterator(Context ctx, ResultsSplits.Split split, LongAccumulator records) {
       this.ctx = ctx;
-      this.offset = offset;
-      this.digestOut = digestOut;
+      this.offset = split.firstRecord();
       this.records = records;
-      try {
-        digest = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
       Path p = new Path(ctx.path);
       FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
       InputStream in;
       try {
         FSDataInputStream raw = fs.open(p);
-        in = split.first() && split.last() ? raw : ResultsSplits.asList(raw, split);
+        in = split.whole() ? raw : ResultsSplits.asList(raw, split);
       } catch (IOException e) {
         throw new InvalidInputException(Redact.path(ctx.path) + ": cannot read: "
             + e.getMessage());
       }
-      stream = ResultsStream.open(digestOut == null ? in : new DigestInputStream(in, digest),
-          ctx.name, true);
+      stream = ResultsStream.open(in, ctx.name, true);
       fromMask = new boolean[ctx.params.size()];
       for (int i = 0; i < fromMask.length; i++) {
         fromMask[i] = EvalInputs.areaFromMask(ctx.params.get(i), ctx.firstHasBbox);
@@ -234,9 +206,6 @@ public final class ResultsImport {
           stream.close();
         } catch (IOException e) {
           throw new UncheckedIOException(e);
-        }
-        if (digestOut != null) {
-          digestOut.add(HexFormat.of().formatHex(digest.digest()));
         }
         records.add(count);
       }

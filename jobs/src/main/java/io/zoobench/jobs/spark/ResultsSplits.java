@@ -6,182 +6,233 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Byte ranges of a plain results file ({@code [{...}, {...}, ...]}) that start and end at
- * record boundaries, so that several tasks can read one file. A boundary is found near each
- * nominal cut as {@code '}' ws* ',' ws* '{'}; {@link #count} then scans each range with a json
- * state machine (strings, escapes, depth) and refuses a range that is not a run of whole
- * records, which is what a cut inside a string would produce. Gzip files are one range.
+ * record boundaries, so that several tasks can read one file. One sequential pass on the driver
+ * ({@link #survey}) computes the file's sha256 and, with a json state machine (strings, escapes,
+ * depth), cuts it into chunks of whole records and counts the records before each chunk; chunks
+ * are then grouped into as many ranges as there are cores ({@link Survey#group}). Record
+ * positions therefore never depend on the number of tasks. A gzip file, or one whose structure
+ * the scan does not recognise, is one range: its single reader reports the precise error.
  */
 final class ResultsSplits {
-  private static final int WINDOW = 1 << 20;
-
   private ResultsSplits() {}
 
   /**
-   * One range: bytes {@code [start, end)}; the first range includes the opening {@code [},
-   * the last the closing {@code ]}.
+   * One range: bytes {@code [start, end)} holding the records numbered from
+   * {@code firstRecord}; the first range includes the opening {@code [}, the last the closing
+   * {@code ]}.
    */
-  record Split(int index, long start, long end, boolean first, boolean last)
-      implements Serializable {}
-
-  /** Up to {@code parts} ranges of at least {@code minBytes} each; one when it cannot split. */
-  static List<Split> plan(FileSystem fs, Path p, int parts, long minBytes) throws IOException {
-    long len = fs.getFileStatus(p).getLen();
-    List<Split> one = List.of(new Split(0, 0, len, true, true));
-    int n = (int) Math.min(parts, len / Math.max(1, minBytes));
-    if (n < 2) {
-      return one;
-    }
-    try (FSDataInputStream in = fs.open(p)) {
-      if (in.read() == 0x1f && in.read() == 0x8b) {
-        return one; // gzip: not seekable by record
-      }
-      List<long[]> cuts = new ArrayList<>(); // {end of a record, start of the next}
-      long previous = 0;
-      for (int k = 1; k < n; k++) {
-        long nominal = len * k / n;
-        if (nominal <= previous) {
-          continue;
-        }
-        long[] cut = boundaryAfter(in, nominal, len);
-        if (cut == null) {
-          return one;
-        }
-        if (cut[0] > previous) {
-          cuts.add(cut);
-          previous = cut[1];
-        }
-      }
-      List<Split> splits = new ArrayList<>();
-      long start = 0;
-      for (long[] cut : cuts) {
-        splits.add(new Split(splits.size(), start, cut[0], splits.isEmpty(), false));
-        start = cut[1];
-      }
-      splits.add(new Split(splits.size(), start, len, splits.isEmpty(), true));
-      return splits;
+  record Split(int index, long start, long end, boolean first, boolean last, long firstRecord)
+      implements Serializable {
+    boolean whole() {
+      return first && last;
     }
   }
 
-  private static long[] boundaryAfter(FSDataInputStream in, long from, long len)
-      throws IOException {
-    byte[] buf = new byte[(int) Math.min(WINDOW, len - from)];
-    in.seek(from);
-    in.readFully(buf);
-    for (int i = 0; i < buf.length; i++) {
-      if (buf[i] != '}') {
-        continue;
+  /** What one pass over a results file says: its sha256 and its chunks of whole records. */
+  record Survey(String sha256, List<Split> chunks) implements Serializable {
+    /** The chunks merged into at most {@code parts} ranges of consecutive chunks, by bytes. */
+    List<Split> group(int parts) {
+      if (chunks.size() <= Math.max(1, parts)) {
+        return chunks;
       }
-      int j = i + 1;
-      while (j < buf.length && isSpace(buf[j])) {
-        j++;
+      long len = chunks.get(chunks.size() - 1).end();
+      List<Split> out = new ArrayList<>();
+      int from = 0;
+      for (int g = 1; g <= parts && from < chunks.size(); g++) {
+        long target = len * g / parts;
+        int to = from;
+        while (to + 1 < chunks.size() && chunks.get(to).end() < target
+            && chunks.size() - (to + 1) > parts - g) {
+          to++;
+        }
+        if (g == parts) {
+          to = chunks.size() - 1;
+        }
+        Split a = chunks.get(from);
+        Split b = chunks.get(to);
+        out.add(new Split(out.size(), a.start(), b.end(), a.first(), b.last(), a.firstRecord()));
+        from = to + 1;
       }
-      if (j >= buf.length || buf[j] != ',') {
-        continue;
-      }
-      j++;
-      while (j < buf.length && isSpace(buf[j])) {
-        j++;
-      }
-      if (j < buf.length && buf[j] == '{') {
-        return new long[] {from + i + 1, from + j};
-      }
+      return out;
     }
-    return null;
-  }
-
-  private static boolean isSpace(byte b) {
-    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
   }
 
   /**
-   * The number of records in {@code split} (bytes of it read from {@code in}).
-   *
-   * @throws IllegalStateException when the range is not a run of whole records
+   * Reads {@code in} (the whole file, {@code len} bytes) once: sha256 and chunks of about
+   * {@code chunkBytes}.
    */
-  static long count(InputStream in, Split split) throws IOException {
-    long records = 0;
-    int depth = split.first() ? -1 : 0; // the first range opens the list itself
-    boolean inString = false;
-    boolean escape = false;
-    boolean closed = false;
+  static Survey survey(InputStream in, long len, long chunkBytes) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Scanner scanner = new Scanner(Math.max(1, chunkBytes));
     byte[] buf = new byte[1 << 16];
-    long remaining = split.end() - split.start();
-    while (remaining > 0) {
-      int r = in.read(buf, 0, (int) Math.min(buf.length, remaining));
-      if (r < 0) {
-        throw new IllegalStateException("range " + split + " ends early");
+    boolean first = true;
+    for (int r; (r = in.read(buf)) > 0; ) {
+      md.update(buf, 0, r);
+      if (first && r >= 2 && buf[0] == 0x1f && buf[1] == (byte) 0x8b) {
+        scanner.fail(); // gzip: not seekable by record
       }
-      remaining -= r;
-      for (int i = 0; i < r; i++) {
+      first = false;
+      scanner.scan(buf, r);
+    }
+    String sha = HexFormat.of().formatHex(md.digest());
+    List<Split> chunks = scanner.finish(len);
+    return new Survey(sha, chunks != null ? chunks
+        : List.of(new Split(0, 0, len, true, true, 0)));
+  }
+
+  /** Cuts a byte stream into chunks of whole records; gives up on anything unexpected. */
+  private static final class Scanner {
+    private final long chunkBytes;
+    private final List<Split> chunks = new ArrayList<>();
+    private long pos;
+    private int depth = -1; // outside the list; 0 between records
+    private boolean inString;
+    private boolean escape;
+    private boolean closed;
+    private boolean failed;
+    private boolean afterRecord;
+    private boolean afterComma;
+    private long records;
+    private long chunkStart;
+    private long chunkFirstRecord;
+    private long lastRecordEnd;
+
+    Scanner(long chunkBytes) {
+      this.chunkBytes = chunkBytes;
+    }
+
+    void fail() {
+      failed = true;
+    }
+
+    void scan(byte[] buf, int n) {
+      if (failed) {
+        pos += n;
+        return;
+      }
+      for (int i = 0; i < n; i++) {
         byte b = buf[i];
         if (inString) {
           if (escape) {
             escape = false;
-          } else if (b == '\\') {
+            continue;
+          }
+          // most bytes are inside mask strings: skip them in a tight loop
+          while (i < n && buf[i] != '"' && buf[i] != '\\') {
+            i++;
+          }
+          if (i == n) {
+            break;
+          }
+          if (buf[i] == '\\') {
             escape = true;
-          } else if (b == '"') {
+          } else {
             inString = false;
           }
           continue;
         }
-        if (closed) {
-          if (!isSpace(b)) {
-            throw new IllegalStateException("data after the list in " + split);
-          }
-          continue;
+        if (!step(b, pos + i)) {
+          failed = true;
+          break;
         }
-        switch (b) {
-          case '"' -> {
-            if (depth < 1) {
-              throw new IllegalStateException("string between records in " + split);
-            }
-            inString = true;
+      }
+      pos += n;
+    }
+
+    private boolean step(byte b, long at) {
+      if (closed) {
+        return isSpace(b);
+      }
+      switch (b) {
+        case '"' -> {
+          if (depth < 1) {
+            return false;
           }
-          case '{', '[' -> {
-            if (depth == -1) {
-              if (b != '[') {
-                throw new IllegalStateException("no list at the start of " + split);
-              }
-            } else if (depth == 0) {
-              if (b != '{') {
-                throw new IllegalStateException("a list between records in " + split);
-              }
-              records++;
+          inString = true;
+        }
+        case '{', '[' -> {
+          if (depth == -1) {
+            if (b != '[') {
+              return false;
             }
-            depth++;
+          } else if (depth == 0) {
+            if (b != '{' || afterRecord || records > 0 && !afterComma) {
+              return false;
+            }
+            afterComma = false;
+            if (records > chunkFirstRecord && at - chunkStart >= chunkBytes) {
+              chunks.add(new Split(chunks.size(), chunkStart, lastRecordEnd, chunks.isEmpty(),
+                  false, chunkFirstRecord));
+              chunkStart = at;
+              chunkFirstRecord = records;
+            }
+            records++;
           }
-          case '}', ']' -> {
-            depth--;
-            if (depth == -1) {
-              if (b != ']' || !split.last()) {
-                throw new IllegalStateException("unbalanced range " + split);
-              }
-              closed = true;
-            } else if (depth < -1) {
-              throw new IllegalStateException("unbalanced range " + split);
+          depth++;
+        }
+        case '}', ']' -> {
+          depth--;
+          if (depth == 0) {
+            if (b != '}') {
+              return false;
             }
+            lastRecordEnd = at + 1;
+            afterRecord = true;
+          } else if (depth == -1) {
+            if (b != ']' || afterComma) {
+              return false;
+            }
+            closed = true;
+          } else if (depth < -1) {
+            return false;
           }
-          default -> {
-            if (depth == 0 && b != ',' && !isSpace(b)) {
-              throw new IllegalStateException("stray byte between records in " + split);
+        }
+        case ',' -> {
+          if (depth == 0) {
+            if (!afterRecord) {
+              return false;
             }
+            afterRecord = false;
+            afterComma = true;
+          } else if (depth < 0) {
+            return false;
+          }
+        }
+        default -> {
+          if (depth <= 0 && !isSpace(b)) {
+            return false;
           }
         }
       }
+      return true;
     }
-    if (inString || depth != (split.last() ? -1 : 0)
-        && !(split.first() && split.last())) {
-      throw new IllegalStateException("range " + split + " does not end after a record");
+
+    List<Split> finish(long len) {
+      if (failed || !closed || inString || pos != len) {
+        return null;
+      }
+      chunks.add(new Split(chunks.size(), chunkStart, len, chunks.isEmpty(), true,
+          chunkFirstRecord));
+      return chunks;
     }
-    return records;
+  }
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
   }
 
   /** A json list of just this range's records. */

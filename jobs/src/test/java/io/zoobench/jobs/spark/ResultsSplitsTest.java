@@ -1,72 +1,101 @@
 package io.zoobench.jobs.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zoobench.coco.CocoJsonReader;
 import io.zoobench.coco.CocoResults;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.testing.ReferenceCases;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Reading one results file with several tasks: ranges cut at record boundaries, counted, and
- * read back to exactly the rows (and file positions) a single reader gives.
+ * Reading one results file with several tasks: the driver's single pass cuts it into chunks of
+ * whole records, and the tasks read them back to exactly the rows (and file positions) a single
+ * reader gives, whatever the number of tasks.
  */
 class ResultsSplitsTest {
 
-  @Test
-  void splitReadEqualsTheFile() throws Exception {
+  private static ResultsSplits.Survey survey(String json, long chunkBytes) throws IOException {
+    byte[] b = json.getBytes(StandardCharsets.US_ASCII);
+    return ResultsSplits.survey(new ByteArrayInputStream(b), b.length, chunkBytes);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 5, 64})
+  void splitReadEqualsTheFileForAnyNumberOfTasks(int tasks) throws Exception {
     SparkSession spark = LocalSpark.get();
     ReferenceCases.Mode m = ReferenceCases.all()
         .filter(x -> x.caseName().startsWith("16") && x.mode().equals("proposal"))
         .findFirst().orElseThrow();
-    Path p = new Path(m.dt().toUri());
-    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    List<ResultsSplits.Split> splits = ResultsSplits.plan(fs, p, 5, 4096);
-    assertThat(splits).hasSizeGreaterThan(2);
+    ResultsImport.Survey s = ResultsImport.survey(m.dt().toString(),
+        spark.sparkContext().hadoopConfiguration(), 4096);
+    assertThat(s.chunks.chunks()).hasSizeGreaterThan(5);
+    assertThat(s.sha256()).isEqualTo(HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(m.dt()))));
+    List<ResultsSplits.Split> ranges = s.chunks.group(tasks);
+    assertThat(ranges).hasSize(Math.min(tasks, s.chunks.chunks().size()));
+    for (int i = 1; i < ranges.size(); i++) {
+      assertThat(ranges.get(i).firstRecord()).isGreaterThan(ranges.get(i - 1).firstRecord());
+      assertThat(ranges.get(i).start()).isGreaterThan(ranges.get(i - 1).end());
+    }
     CocoResults file = CocoJsonReader.readResults(m.dt(), true);
 
-    String before = spark.conf().get(ResultsImport.MIN_SPLIT_BYTES, "16777216");
-    spark.conf().set(ResultsImport.MIN_SPLIT_BYTES, "4096");
-    try {
-      List<Row> rows = ResultsImport.rows(spark, m.dt().toString(),
-          CocoJsonReader.readDataset(m.gt()), List.of(EvalParams.proposals()),
-          ResultsImport.firstResultHasBbox(spark, m.dt().toString()),
-          spark.sparkContext().collectionAccumulator(), spark.sparkContext().longAccumulator())
-          .orderBy("det_index").collectAsList();
-      assertThat(rows).hasSize(file.size());
-      for (int i = 0; i < file.size(); i++) {
-        Row r = rows.get(i);
-        assertThat(r.getLong(5)).isEqualTo(i);
-        assertThat(r.getLong(0)).isEqualTo(file.imageId(i));
-        assertThat(r.getDouble(3)).isEqualTo(file.score(i));
-        assertThat(r.<Double>getList(2).get(2)).isEqualTo(file.bbox(i, 2));
-      }
-    } finally {
-      spark.conf().set(ResultsImport.MIN_SPLIT_BYTES, before);
+    var read = ResultsImport.rows(spark, m.dt().toString(), CocoJsonReader.readDataset(m.gt()),
+        List.of(EvalParams.proposals()), s, spark.sparkContext().longAccumulator(), tasks);
+    assertThat(read.rdd().getNumPartitions()).isEqualTo(ranges.size());
+    List<Row> rows = read.orderBy("det_index").collectAsList();
+    assertThat(rows).hasSize(file.size());
+    for (int i = 0; i < file.size(); i++) {
+      Row r = rows.get(i);
+      assertThat(r.getLong(5)).isEqualTo(i);
+      assertThat(r.getLong(0)).isEqualTo(file.imageId(i));
+      assertThat(r.getDouble(3)).isEqualTo(file.score(i));
+      assertThat(r.<Double>getList(2).get(2)).isEqualTo(file.bbox(i, 2));
     }
   }
 
   @Test
-  void countRefusesARangeThatIsNotWholeRecords() throws Exception {
-    String json = "[{\"a\": \"x},{y\"}, {\"b\": 1}]";
-    // a cut inside the string: the second range starts with {y"} ...
-    int cut = json.indexOf("{y");
-    ResultsSplits.Split bad = new ResultsSplits.Split(1, cut, json.length(), false, true);
-    assertThatThrownBy(() -> ResultsSplits.count(new ByteArrayInputStream(
-        json.substring(cut).getBytes(StandardCharsets.US_ASCII)), bad))
-        .isInstanceOf(IllegalStateException.class);
-    String first = "[{\"a\": \"x},{y\"}";
-    ResultsSplits.Split good = new ResultsSplits.Split(0, 0, first.length(), true, false);
-    assertThat(ResultsSplits.count(new ByteArrayInputStream(
-        first.getBytes(StandardCharsets.US_ASCII)), good)).isEqualTo(1);
+  void chunksHoldWholeRecordsAndCountThem() throws Exception {
+    String json = " [ {\"a\": \"x},{y\"}, {\"b\": [1, {\"c\": \"\\\"}\"}]} ,\n{\"d\": 2}]\n";
+    ResultsSplits.Survey s = survey(json, 1);
+    assertThat(s.chunks()).hasSize(3);
+    StringBuilder back = new StringBuilder();
+    for (ResultsSplits.Split c : s.chunks()) {
+      String body = json.substring((int) c.start(), (int) c.end());
+      back.append(body);
+      assertThat(body.trim()).as(body).startsWith(c.first() ? "[" : "{")
+          .endsWith(c.last() ? "]" : "}");
+    }
+    assertThat(s.chunks()).extracting(ResultsSplits.Split::firstRecord).containsExactly(0L, 1L, 2L);
+    assertThat(s.group(2)).extracting(ResultsSplits.Split::firstRecord).containsExactly(0L, 2L);
+    assertThat(s.group(1)).singleElement().satisfies(g -> {
+      assertThat(g.whole()).isTrue();
+      assertThat(g.end()).isEqualTo(json.length());
+    });
+  }
+
+  @Test
+  void anythingButAListOfRecordsIsOneRangeForTheParserToReport() throws Exception {
+    for (String bad : List.of("{\"a\": 1}", "[{\"a\": 1} {\"b\": 2}]", "[{\"a\": 1},]",
+        "[,{\"a\": 1}]", "[{\"a\": 1}] x", "[{\"a\": \"1}]", "[[1], [2]]", "[{\"a\": 1},, {}]")) {
+      ResultsSplits.Survey s = survey(bad, 1);
+      assertThat(s.chunks()).as(bad).singleElement().satisfies(c -> {
+        assertThat(c.whole()).isTrue();
+        assertThat(c.end()).isEqualTo(bad.length());
+      });
+    }
+    assertThat(survey("[]", 1).chunks()).singleElement()
+        .satisfies(c -> assertThat(c.whole()).isTrue());
   }
 }

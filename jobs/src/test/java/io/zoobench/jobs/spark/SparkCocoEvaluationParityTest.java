@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,10 +47,11 @@ class SparkCocoEvaluationParityTest {
     EvalResult single = new CocoEvaluator(params, 1)
         .evaluate(gt, CocoJsonReader.readResults(m.dt(), keepMasks));
 
-    CollectionAccumulator<String> sha = spark.sparkContext().collectionAccumulator();
-    boolean firstHasBbox = ResultsImport.firstResultHasBbox(spark, m.dt().toString());
+    ResultsImport.Survey survey = ResultsImport.survey(m.dt().toString(),
+        spark.sparkContext().hadoopConfiguration(), 1 << 20);
+    boolean firstHasBbox = survey.firstHasBbox();
     Dataset<Row> predictions = ResultsImport.rows(spark, m.dt().toString(), gt, List.of(params),
-        firstHasBbox, sha, spark.sparkContext().longAccumulator()).cache();
+        survey, spark.sparkContext().longAccumulator()).cache();
     try {
       boolean fromMask = EvalInputs.areaFromMask(params, firstHasBbox);
       assertThat(fromMask).isEqualTo(m.mode().equals("segm_d2"));
