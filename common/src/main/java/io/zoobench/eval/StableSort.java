@@ -5,13 +5,13 @@ package io.zoobench.eval;
  * {@code argsort(-x, kind='mergesort')}. Keys compare with {@code >}, so 0.0 and −0.0 tie (as
  * in numpy) and ties keep their input order.
  */
-final class StableSort {
+public final class StableSort {
   private static final int INSERTION_LIMIT = 24;
 
   private StableSort() {}
 
   /** Sorts {@code idx[from, to)} by {@code keys[idx[i]]} descending, stably. */
-  static void byDescendingKey(int[] idx, int from, int to, double[] keys) {
+  public static void byDescendingKey(int[] idx, int from, int to, double[] keys) {
     int n = to - from;
     if (n < 2) {
       return;

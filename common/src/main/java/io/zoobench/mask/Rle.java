@@ -122,6 +122,16 @@ public final class Rle implements Serializable {
     return RleOps.encode(columnMajor, height, width);
   }
 
+  /** As {@link #encode(byte[], int, int)}, for the mask at {@code offset} of a larger array. */
+  public static Rle encode(byte[] data, int offset, int height, int width) {
+    checkSize(height, width);
+    if (offset < 0 || offset + (long) height * width > data.length) {
+      throw new IllegalArgumentException("mask at " + offset + " of " + height + "x" + width
+          + " exceeds " + data.length + " bytes");
+    }
+    return RleOps.encode(data, offset, height, width);
+  }
+
   private static void checkSize(int height, int width) {
     if (height < 0 || width < 0) {
       throw new IllegalArgumentException("negative mask size " + height + "x" + width);

@@ -195,21 +195,34 @@ public final class RleOps {
 
   /** Run-length encodes a column-major binary mask ({@code rleEncode}); non-zero is foreground. */
   public static Rle encode(byte[] columnMajor, int h, int w) {
-    int a = Math.multiplyExact(h, w);
-    int[] cnts = new int[a + 1];
+    return encode(columnMajor, 0, h, w);
+  }
+
+  /**
+   * As {@link #encode(byte[], int, int)}, for the mask stored at {@code offset} of a larger
+   * array (a model's masks of one image arrive as one block).
+   */
+  public static Rle encode(byte[] data, int offset, int h, int w) {
+    int end = offset + Math.multiplyExact(h, w);
+    int[] cnts = new int[64];
     int k = 0;
-    byte p = 0;
-    int c = 0;
-    for (int j = 0; j < a; j++) {
-      byte v = columnMajor[j] != 0 ? (byte) 1 : (byte) 0;
+    boolean p = false;
+    int start = offset;
+    for (int j = offset; j < end; j++) {
+      boolean v = data[j] != 0;
       if (v != p) {
-        cnts[k++] = c;
-        c = 0;
+        if (k == cnts.length) {
+          cnts = Arrays.copyOf(cnts, k * 2);
+        }
+        cnts[k++] = j - start;
+        start = j;
         p = v;
       }
-      c++;
     }
-    cnts[k++] = c;
+    if (k == cnts.length) {
+      cnts = Arrays.copyOf(cnts, k + 1);
+    }
+    cnts[k++] = end - start;
     return new Rle(h, w, Arrays.copyOf(cnts, k));
   }
 

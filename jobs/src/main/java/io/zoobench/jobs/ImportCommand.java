@@ -81,6 +81,19 @@ public final class ImportCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The Hadoop configuration Spark will have (the active session's, or spark.hadoop.* settings
+   * from system properties and {@code --conf}), for reading inputs while Spark starts.
+   */
+  static Configuration hadoopBeforeSpark(Map<String, String> conf) {
+    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    Configuration hadoop = active != null && !active.sparkContext().isStopped()
+        ? new Configuration(active.sparkContext().hadoopConfiguration()) : new Configuration();
+    System.getProperties().forEach((k, v) -> hadoopSetting(hadoop, k.toString(), v.toString()));
+    conf.forEach((k, v) -> hadoopSetting(hadoop, k, v));
+    return hadoop;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -93,12 +106,7 @@ public final class ImportCommand implements Callable<Integer> {
         .replaceFirst("\\.json(\\.gz)?$", "");
     String id = runId != null ? runId : ImportJob.defaultRunId(name);
     // read the annotations while Spark starts: they only need Hadoop's file systems
-    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
-    Configuration hadoop = active != null && !active.sparkContext().isStopped()
-        ? new Configuration(active.sparkContext().hadoopConfiguration()) : new Configuration();
-    // what Spark would copy into its Hadoop configuration: spark.hadoop.* settings
-    System.getProperties().forEach((k, v) -> hadoopSetting(hadoop, k.toString(), v.toString()));
-    conf.forEach((k, v) -> hadoopSetting(hadoop, k, v));
+    Configuration hadoop = hadoopBeforeSpark(conf);
     CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> ImportJob.readAnnotations(annotations, hadoop));
     long chunk = ResultsImport.minSplitBytes(k -> conf.getOrDefault(k, System.getProperty(k)));

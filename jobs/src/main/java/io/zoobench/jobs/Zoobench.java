@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Zoobench.Version.class,
     description = "Benchmark detection model zoos on COCO: evaluation, Spark jobs, result tables.",
-    subcommands = {EvalCommand.class, ImportCommand.class, SqlCommand.class, SynthCommand.class,
+    subcommands = {EvalCommand.class, ImportCommand.class, EvaluateCommand.class,
+        DemoCommand.class, SqlCommand.class, SynthCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Zoobench implements Runnable {

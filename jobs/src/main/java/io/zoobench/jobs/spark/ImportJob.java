@@ -58,20 +58,6 @@ public final class ImportJob {
     this.log = log;
   }
 
-  private void withProgress(Runnable body) {
-    ProgressListener progress = log == null ? null : new ProgressListener(log);
-    if (progress != null) {
-      spark.sparkContext().addSparkListener(progress);
-    }
-    try {
-      body.run();
-    } finally {
-      if (progress != null) {
-        spark.sparkContext().removeSparkListener(progress);
-      }
-    }
-  }
-
   /** A run id from the model name and the current UTC time. */
   public static String defaultRunId(String model) {
     String safe = model.replaceAll("[^A-Za-z0-9._-]", "_");
@@ -90,12 +76,10 @@ public final class ImportJob {
    */
   public Outcome run(Options o, CompletableFuture<Annotations> annotations,
       CompletableFuture<ResultsImport.Survey> survey) {
-    Outcome[] out = new Outcome[1];
-    withProgress(() -> out[0] = runQuietly(o, annotations, survey));
-    return out[0];
+    return ProgressListener.around(spark, log, () -> runQuietly(o, annotations, survey));
   }
 
-  private static <T> T join(CompletableFuture<T> f) {
+  static <T> T join(CompletableFuture<T> f) {
     try {
       return f.join();
     } catch (java.util.concurrent.CompletionException e) {
@@ -269,7 +253,7 @@ public final class ImportJob {
         config, sha256(config), status, message, started, Timestamp.from(Instant.now()),
         Redact.path(spark.sparkContext().master()), spark.version(),
         spark.sparkContext().statusTracker().getExecutorInfos().length, "cpu", images, 0L,
-        predictions, evalSeconds, total, codeVersion());
+        predictions, evalSeconds, total, codeVersion(), null, null, null, null, null);
   }
 
   static String codeVersion() {

@@ -36,6 +36,22 @@ public final class ProgressListener extends SparkListener {
     }
   }
 
+  /** Runs {@code body} with progress lines on {@code log} (none when {@code log} is null). */
+  public static <T> T around(org.apache.spark.sql.SparkSession spark, PrintWriter log,
+      java.util.function.Supplier<T> body) {
+    ProgressListener progress = log == null ? null : new ProgressListener(log);
+    if (progress != null) {
+      spark.sparkContext().addSparkListener(progress);
+    }
+    try {
+      return body.get();
+    } finally {
+      if (progress != null) {
+        spark.sparkContext().removeSparkListener(progress);
+      }
+    }
+  }
+
   public ProgressListener(PrintWriter out) {
     this.out = out;
   }

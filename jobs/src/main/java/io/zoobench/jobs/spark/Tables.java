@@ -52,7 +52,12 @@ public final class Tables {
         field("predictions", DataTypes.LongType),
         field("eval_seconds", DataTypes.DoubleType),
         field("total_seconds", DataTypes.DoubleType),
-        field("code_version", DataTypes.StringType)));
+        field("code_version", DataTypes.StringType),
+        field("arch", DataTypes.StringType),
+        field("backbone", DataTypes.StringType),
+        field("style", DataTypes.StringType),
+        field("lr_schedule", DataTypes.StringType),
+        field("model_path", DataTypes.StringType)));
     SCHEMAS.put(METRICS, struct(
         field("model", DataTypes.StringType),
         field("iou_type", DataTypes.StringType),
@@ -93,7 +98,10 @@ public final class Tables {
         field("fps_compute", DataTypes.DoubleType),
         field("peak_device_memory_bytes", DataTypes.LongType),
         field("device", DataTypes.StringType),
-        field("host", DataTypes.StringType)));
+        field("host", DataTypes.StringType),
+        field("task_gpu", DataTypes.StringType),
+        field("images_failed", DataTypes.LongType),
+        field("wait_s", DataTypes.DoubleType)));
     SCHEMAS.put(FAILURES, struct(
         field("image_id", DataTypes.LongType),
         field("file", DataTypes.StringType),

@@ -3,7 +3,10 @@ package io.zoobench.jobs.spark;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** The one local SparkSession ({@code local[2]}) that every Spark test class of the JVM shares. */
+/**
+ * The one local SparkSession ({@code local[2,2]}: two cores, a failed task is tried twice) that
+ * every Spark test class of the JVM shares.
+ */
 public final class LocalSpark {
   private static SparkSession session;
 
@@ -16,7 +19,7 @@ public final class LocalSpark {
    */
   public static synchronized SparkSession get() {
     if (session == null || session.sparkContext().isStopped()) {
-      session = SparkSupport.session("zoobench tests", "local[2]",
+      session = SparkSupport.session("zoobench tests", "local[2,2]",
           Map.of("spark.sql.shuffle.partitions", "4"));
     }
     SparkSession.setActiveSession(session);

@@ -1,0 +1,146 @@
+package io.zoobench.detect;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
+import io.zoobench.coco.InvalidInputException;
+import io.zoobench.zoo.ModelSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A TorchScript detector loaded with DJL's PyTorch engine on one device, with its
+ * {@link ModelSpec}: runs batches of {@link PreparedImage}s and returns {@link Detections}
+ * in original-image pixels, timing the forward pass and the post-processing separately.
+ * Loading never touches the network ({@link DjlRuntime}). Not thread-safe: one task uses it at
+ * a time; each batch's native memory is freed when the batch is done.
+ *
+ * <pre>
+ * try (DetectorModel m = DetectorModel.load(spec, Path.of("model.pt"), Device.cpu())) {
+ *   DetectorModel.Batch out = m.run(List.of(pipeline.prepare(bytes, "0001.png")));
+ * }
+ * </pre>
+ */
+public final class DetectorModel implements AutoCloseable {
+  private final ModelSpec spec;
+  private final ZooModel<NDList, NDList> model;
+  private final Block block;
+  private final OutputAdapter adapter;
+  private final Device device;
+  private long peakDeviceBytes = -1;
+
+  /** A batch's detections (one per image, in order) and where its time went. */
+  public record Batch(List<Detections> detections, long forwardNanos, long postprocessNanos) {}
+
+  private DetectorModel(ModelSpec spec, ZooModel<NDList, NDList> model, Device device) {
+    this.spec = spec;
+    this.model = model;
+    this.block = model.getBlock();
+    this.adapter = OutputAdapter.of(spec.output());
+    this.device = device;
+  }
+
+  /**
+   * Loads {@code file} (a local TorchScript file) for {@code spec} on {@code device}.
+   *
+   * @throws InvalidInputException when the file is missing or not TorchScript DJL can load
+   */
+  public static DetectorModel load(ModelSpec spec, Path file, Device device) {
+    DjlRuntime.configure();
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException(file + ": model file not found (model " + spec.name()
+          + ")");
+    }
+    Criteria<NDList, NDList> criteria = Criteria.builder()
+        .setTypes(NDList.class, NDList.class)
+        .optModelPath(file)
+        .optEngine("PyTorch")
+        .optDevice(device)
+        .optTranslator(new NoopTranslator())
+        .optOption("mapLocation", "true")
+        .build();
+    try {
+      return new DetectorModel(spec, criteria.loadModel(), device);
+    } catch (ModelNotFoundException | MalformedModelException | IOException
+        | RuntimeException e) {
+      throw new InvalidInputException(file.getFileName() + ": cannot load TorchScript model "
+          + spec.name() + ": " + firstLine(e), e);
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    return m.lines().findFirst().orElse(m);
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** Peak device memory seen after batches, in bytes; −1 when the device does not say (CPU). */
+  public long peakDeviceBytes() {
+    return peakDeviceBytes;
+  }
+
+  /** Runs one batch (at most the spec's batch size is sensible; any size works). */
+  public Batch run(List<PreparedImage> images) {
+    try (NDManager batch = model.getNDManager().newSubManager(device)) {
+      NDList inputs = adapter.inputs(batch, images);
+      long t0 = System.nanoTime();
+      NDList outputs = block.forward(new ParameterStore(batch, false), inputs, false);
+      // reading the outputs waits for an asynchronous device: part of the forward pass
+      List<RawDetections> raw = adapter.read(outputs, images, spec.maskThreshold());
+      long t1 = System.nanoTime();
+      List<Detections> out = new ArrayList<>(images.size());
+      for (int i = 0; i < images.size(); i++) {
+        out.add(Postprocess.finish(raw.get(i), images.get(i), spec));
+      }
+      long t2 = System.nanoTime();
+      notePeakMemory();
+      return new Batch(out, t1 - t0, t2 - t1);
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (ai.djl.engine.EngineException e) {
+      throw new IllegalStateException(spec.name() + ": forward pass failed: " + firstLine(e), e);
+    }
+  }
+
+  private void notePeakMemory() {
+    if (device.isGpu()) {
+      try {
+        java.lang.management.MemoryUsage u = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
+        peakDeviceBytes = Math.max(peakDeviceBytes, u.getUsed());
+      } catch (RuntimeException e) {
+        // the device does not report memory: leave it unknown
+      }
+    }
+  }
+
+  /** The engine's version, e.g. {@code 2.7.1}. */
+  public static String engineVersion() {
+    DjlRuntime.configure();
+    return Engine.getEngine("PyTorch").getVersion();
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+}

@@ -1,0 +1,336 @@
+package io.zoobench.zoo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.zoobench.coco.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A zoo manifest: a YAML file under {@code conf/zoo/} listing models ({@link ModelSpec}).
+ * Every field is checked when the file is read; a problem is reported as one line naming the
+ * file, the model and the field, e.g. {@code demo.yaml: models[0] (tiny): input.mean has 2
+ * numbers, expected 3}. Unknown keys are refused, so a typo never silently falls back to a
+ * default.
+ *
+ * <pre>
+ * ModelSpec spec = ZooManifest.resolve("conf/zoo/demo.yaml#shapes-maskrcnn-tiny");
+ * </pre>
+ */
+public final class ZooManifest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> MODEL_KEYS = Set.of("name", "arch", "backbone", "style",
+      "lr_schedule", "artifact", "input", "output", "labels", "score_threshold",
+      "max_detections", "mask_threshold", "batch_size", "reference");
+  private static final Set<String> INPUT_KEYS = Set.of("resize", "scale", "size_divisor",
+      "mean", "std", "channels", "pixel_scale", "normalized_by_model");
+
+  private final Path file;
+  private final List<ModelSpec> models;
+
+  private ZooManifest(Path file, List<ModelSpec> models) {
+    this.file = file;
+    this.models = List.copyOf(models);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public List<ModelSpec> models() {
+    return models;
+  }
+
+  /** The model called {@code name}; the only one when {@code name} is null. */
+  public ModelSpec model(String name) {
+    if (name == null || name.isEmpty()) {
+      if (models.size() == 1) {
+        return models.get(0);
+      }
+      throw new InvalidInputException(file.getFileName() + ": holds " + models.size()
+          + " models, name one with FILE#NAME: " + names());
+    }
+    return models.stream().filter(m -> m.name().equals(name)).findFirst()
+        .orElseThrow(() -> new InvalidInputException(file.getFileName() + ": no model named '"
+            + name + "' (models: " + names() + ")"));
+  }
+
+  private String names() {
+    return String.join(", ", models.stream().map(ModelSpec::name).toList());
+  }
+
+  /** {@code FILE.yaml[#name]}: reads the file and picks the model. */
+  public static ModelSpec resolve(String ref) {
+    int hash = ref.lastIndexOf('#');
+    String path = hash < 0 ? ref : ref.substring(0, hash);
+    return read(Path.of(path)).model(hash < 0 ? null : ref.substring(hash + 1));
+  }
+
+  public static ZooManifest read(Path file) {
+    JsonNode root;
+    String label = file.getFileName().toString();
+    try {
+      root = YAML.readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(file + ": no such file");
+    } catch (IOException e) {
+      throw new InvalidInputException(label + ": not valid YAML: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (root == null || !root.isObject() || !root.path("models").isArray()) {
+      throw new InvalidInputException(label + ": expected a mapping with a 'models' list");
+    }
+    List<ModelSpec> models = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    int i = 0;
+    for (JsonNode m : root.get("models")) {
+      ModelSpec spec = new ModelReader(label, i, m, file.toAbsolutePath().getParent()).read();
+      if (!seen.add(spec.name())) {
+        throw new InvalidInputException(label + ": models[" + i + "]: duplicate name '"
+            + spec.name() + "'");
+      }
+      models.add(spec);
+      i++;
+    }
+    if (models.isEmpty()) {
+      throw new InvalidInputException(label + ": 'models' is empty");
+    }
+    return new ZooManifest(file, models);
+  }
+
+  /** Reads one entry, naming it in every message. */
+  private static final class ModelReader {
+    private final String file;
+    private final JsonNode node;
+    private final Path dir;
+    private String where;
+
+    ModelReader(String file, int index, JsonNode node, Path dir) {
+      this.file = file;
+      this.node = node;
+      this.dir = dir;
+      this.where = "models[" + index + "]";
+    }
+
+    private InvalidInputException bad(String field, String problem) {
+      return new InvalidInputException(file + ": " + where + ": " + field + " " + problem);
+    }
+
+    ModelSpec read() {
+      if (!node.isObject()) {
+        throw bad("entry", "is not a mapping");
+      }
+      String name = text(node, "name", null);
+      if (!name.matches("[A-Za-z0-9._-]+")) {
+        throw bad("name", "'" + name + "' may only hold letters, digits, '.', '_' and '-'");
+      }
+      where = where + " (" + name + ")";
+      unknownKeys(node, MODEL_KEYS, "");
+      ModelSpec.OutputKind output = choice(node, "output", ModelSpec.OutputKind.class, null);
+      boolean proposals = output == ModelSpec.OutputKind.PROPOSALS;
+      Map<Long, Long> labels = labels(proposals);
+      double score = number(node, "score_threshold", proposals ? 0.0 : 0.05, 0, 1);
+      int maxDets = (int) number(node, "max_detections", proposals ? 1000 : 100, 1, 100_000);
+      double maskThreshold = number(node, "mask_threshold", 0.5, 0, 1);
+      int batch = (int) number(node, "batch_size", 1, 1, 1024);
+      Map<String, Double> reference = new LinkedHashMap<>();
+      JsonNode ref = node.get("reference");
+      if (ref != null && !ref.isNull()) {
+        if (!ref.isObject()) {
+          throw bad("reference", "is not a mapping");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = ref.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!e.getValue().isNumber()) {
+            throw bad("reference." + e.getKey(), "is not a number");
+          }
+          reference.put(e.getKey(), e.getValue().asDouble());
+        }
+      }
+      return new ModelSpec(name, text(node, "arch", null), text(node, "backbone", null),
+          text(node, "style", ""), text(node, "lr_schedule", ""), artifact(), input(), output,
+          Map.copyOf(labels), score, maxDets, maskThreshold, batch, Map.copyOf(reference),
+          file);
+    }
+
+    private String artifact() {
+      String a = text(node, "artifact", null);
+      if (a.contains("://") || a.startsWith("file:") || Path.of(a).isAbsolute()) {
+        return a;
+      }
+      return dir.resolve(a).normalize().toString();
+    }
+
+    private Map<Long, Long> labels(boolean proposals) {
+      JsonNode l = node.get("labels");
+      Map<Long, Long> out = new LinkedHashMap<>();
+      if (l == null || l.isNull()) {
+        if (!proposals) {
+          throw bad("labels", "is missing (model label -> COCO category id)");
+        }
+        return out;
+      }
+      if (!l.isObject()) {
+        throw bad("labels", "is not a mapping of model label -> COCO category id");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        long label;
+        try {
+          label = Long.parseLong(e.getKey().trim());
+        } catch (NumberFormatException x) {
+          throw bad("labels", "key '" + e.getKey() + "' is not an integer label");
+        }
+        if (!e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber()) {
+          throw bad("labels." + label, "is not an integer category id");
+        }
+        out.put(label, e.getValue().asLong());
+      }
+      return out;
+    }
+
+    private ModelSpec.InputSpec input() {
+      JsonNode in = node.get("input");
+      if (in == null || !in.isObject()) {
+        throw bad("input", "is missing or not a mapping");
+      }
+      unknownKeys(in, INPUT_KEYS, "input.");
+      ModelSpec.Resize resize = choice(in, "resize", ModelSpec.Resize.class, "input.");
+      int[] scale = null;
+      if (resize != ModelSpec.Resize.NONE) {
+        double[] s = numbers(in, "scale", 2, "input.");
+        if (s == null) {
+          throw bad("input.scale", "is missing (needed by resize " + lower(resize) + ")");
+        }
+        scale = new int[] {(int) s[0], (int) s[1]};
+        if (scale[0] < 1 || scale[1] < 1 || scale[0] != s[0] || scale[1] != s[1]) {
+          throw bad("input.scale", "must be two positive integers");
+        }
+      }
+      int divisor = (int) number(in, "size_divisor", 0, 0, 4096);
+      boolean byModel = in.path("normalized_by_model").asBoolean(false);
+      if (in.has("normalized_by_model") && !in.get("normalized_by_model").isBoolean()) {
+        throw bad("input.normalized_by_model", "is not true or false");
+      }
+      double[] mean = numbers(in, "mean", 3, "input.");
+      double[] std = numbers(in, "std", 3, "input.");
+      if (!byModel && (mean == null || std == null)) {
+        throw bad("input.mean/std", "are missing (or set normalized_by_model: true)");
+      }
+      if (std != null) {
+        for (double v : std) {
+          if (!(v > 0)) {
+            throw bad("input.std", "must be positive");
+          }
+        }
+      }
+      String channels = in.path("channels").asText("RGB").toUpperCase(Locale.ROOT);
+      if (!channels.equals("RGB") && !channels.equals("BGR")) {
+        throw bad("input.channels", "is '" + in.path("channels").asText() + "', expected RGB or BGR");
+      }
+      double pixelScale = number(in, "pixel_scale", 1, 1, 255);
+      if (pixelScale != 1 && pixelScale != 255) {
+        throw bad("input.pixel_scale", "is " + pixelScale + ", expected 1 or 255");
+      }
+      return new ModelSpec.InputSpec(resize, scale, divisor, byModel ? null : mean,
+          byModel ? null : std, channels.equals("BGR"), pixelScale, byModel);
+    }
+
+    private void unknownKeys(JsonNode n, Set<String> known, String prefix) {
+      for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!known.contains(k)) {
+          throw bad(prefix + k, "is not a known field (known: "
+              + String.join(", ", known.stream().sorted().toList()) + ")");
+        }
+      }
+    }
+
+    private String text(JsonNode n, String field, String fallback) {
+      JsonNode v = n.get(field);
+      if (v == null || v.isNull()) {
+        if (fallback == null) {
+          throw bad(field, "is missing");
+        }
+        return fallback;
+      }
+      if (!v.isValueNode() || v.asText().isBlank()) {
+        throw bad(field, "is not a non-empty text");
+      }
+      return v.asText();
+    }
+
+    private double number(JsonNode n, String field, double fallback, double min, double max) {
+      JsonNode v = n.get(field);
+      String name = (n == node ? "" : "input.") + field;
+      if (v == null || v.isNull()) {
+        return fallback;
+      }
+      if (!v.isNumber()) {
+        throw bad(name, "is '" + v.asText() + "', expected a number");
+      }
+      double d = v.asDouble();
+      if (!(d >= min && d <= max)) {
+        throw bad(name, "is " + v.asText() + ", expected " + fmt(min) + " to " + fmt(max));
+      }
+      return d;
+    }
+
+    private double[] numbers(JsonNode n, String field, int count, String prefix) {
+      JsonNode v = n.get(field);
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      if (!v.isArray() || v.size() != count) {
+        throw bad(prefix + field, "has " + (v.isArray() ? v.size() + " numbers" : "no list")
+            + ", expected " + count + " numbers");
+      }
+      double[] out = new double[count];
+      for (int i = 0; i < count; i++) {
+        if (!v.get(i).isNumber()) {
+          throw bad(prefix + field, "holds '" + v.get(i).asText() + "', not a number");
+        }
+        out[i] = v.get(i).asDouble();
+      }
+      return out;
+    }
+
+    private <E extends Enum<E>> E choice(JsonNode n, String field, Class<E> type, String prefix) {
+      String name = (prefix == null ? "" : prefix) + field;
+      JsonNode v = n.get(field);
+      List<String> allowed = new ArrayList<>();
+      for (E e : type.getEnumConstants()) {
+        allowed.add(lower(e));
+      }
+      if (v == null || v.isNull()) {
+        throw bad(name, "is missing (one of " + String.join(", ", allowed) + ")");
+      }
+      String s = v.asText().trim().toLowerCase(Locale.ROOT).replace('-', '_');
+      for (E e : type.getEnumConstants()) {
+        if (lower(e).equals(s)) {
+          return e;
+        }
+      }
+      throw bad(name, "is '" + v.asText() + "', expected one of " + String.join(", ", allowed));
+    }
+
+    private static String lower(Enum<?> e) {
+      return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String fmt(double d) {
+      return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+  }
+
+}

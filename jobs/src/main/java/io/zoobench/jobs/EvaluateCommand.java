@@ -1,0 +1,130 @@
+package io.zoobench.jobs;
+
+import io.zoobench.eval.EvalResult;
+import io.zoobench.jobs.spark.EvaluateJob;
+import io.zoobench.jobs.spark.ImportJob;
+import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.zoo.ModelSpec;
+import io.zoobench.zoo.ZooManifest;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code zoobench evaluate}: runs a zoo model over a COCO dataset's images on Spark (embedded
+ * {@code local[*]} by default), evaluates its predictions and writes the run's tables; prints
+ * the model-zoo row (fps end-to-end and compute, box AP, mask AP or AR@1000).
+ */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = {"Runs a detector over a COCO dataset on Spark, evaluates it and writes the"
+        + " run's tables.", "Paths may be local, file:, hdfs: or s3a:."})
+public final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--annotations", required = true, paramLabel = "A.json",
+      description = "COCO instances file (ground truth, image sizes and file names).")
+  String annotations;
+
+  @Option(names = "--images", required = true, paramLabel = "ROOT",
+      description = "Folder the images' file_name values are relative to.")
+  String images;
+
+  @Option(names = "--model", required = true, paramLabel = "SPEC.yaml[#name]",
+      description = "Zoo manifest and model name (the name may be left out when the manifest"
+          + " holds one model).")
+  String model;
+
+  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
+      description = "Warehouse root (default ./warehouse; any Hadoop path).")
+  String warehouse;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "Run id (default: model and UTC time); rerunning an id replaces its rows.")
+  String runId;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master: local[N], spark://host:7077, yarn, k8s://... (default local[*]).")
+  String master;
+
+  @Option(names = "--shards", defaultValue = "0", paramLabel = "N",
+      description = "Inference tasks (default: Spark's default parallelism).")
+  int shards;
+
+  @Option(names = "--max-failed-share", defaultValue = "0.01", paramLabel = "F",
+      description = "The run fails when more than this share of images cannot be read or"
+          + " decoded (default 0.01).")
+  double maxFailedShare;
+
+  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
+      description = "Partitions for matching and accumulation (default: Spark's default parallelism).")
+  int partitions;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "Extra Spark configuration, e.g. --conf spark.executor.resource.gpu.amount=1")
+  Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  Integer run(PrintWriter out, PrintWriter err) {
+    if (!(maxFailedShare >= 0 && maxFailedShare <= 1)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--max-failed-share must be between 0 and 1, got " + maxFailedShare);
+    }
+    ModelSpec modelSpec = ZooManifest.resolve(model);
+    String id = runId != null ? runId : ImportJob.defaultRunId(modelSpec.name());
+    Configuration hadoop = ImportCommand.hadoopBeforeSpark(conf);
+    CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
+        () -> ImportJob.readAnnotations(annotations, hadoop));
+    SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(), master,
+        conf);
+    EvaluateJob.Outcome o = new EvaluateJob(spark, err).run(new EvaluateJob.Options(annotations,
+        images, model, modelSpec, warehouse, id, master, shards, maxFailedShare, partitions), gt);
+    printZooRow(out, modelSpec, o);
+    out.println(String.format(Locale.ROOT,
+        "run %s: %d images (%d failed), %d predictions, inference %.1fs, evaluation %.1fs,"
+            + " total %.1fs, tables in %s", o.runId(), o.images(), o.failed(), o.predictions(),
+        o.inferenceSeconds(), o.evalSeconds(), o.totalSeconds(), warehouse));
+    return 0;
+  }
+
+  /** The model-zoo table row people know from MMDetection's and Detectron2's pages. */
+  static void printZooRow(PrintWriter out, ModelSpec s, EvaluateJob.Outcome o) {
+    String box = "-";
+    String mask = "-";
+    String ar = "-";
+    for (EvalResult r : o.results()) {
+      String v = String.format(Locale.ROOT, "%.3f", r.stats()[0]);
+      switch (r.params().label()) {
+        case "bbox" -> box = v;
+        case "segm" -> mask = v;
+        default -> {
+          int k = r.statNames().indexOf("AR@1000");
+          ar = k < 0 ? "-" : String.format(Locale.ROOT, "%.3f", r.stats()[k]);
+        }
+      }
+    }
+    String fmt = "%-24s %-12s %-12s %10s %10s %8s %8s %8s%n";
+    out.printf(Locale.ROOT, fmt, "model", "arch", "backbone", "fps e2e", "fps comp", "box AP",
+        "mask AP", "AR1000");
+    out.printf(Locale.ROOT, fmt, s.name(), s.arch(), s.backbone(), fps(o.fpsEndToEnd()),
+        fps(o.fpsCompute()), box, mask, ar);
+    out.flush();
+  }
+
+  private static String fps(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.1f", v);
+  }
+}
