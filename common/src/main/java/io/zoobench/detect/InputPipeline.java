@@ -92,7 +92,7 @@ public final class InputPipeline {
         double longEdge = Math.max(s[0], s[1]);
         double shortEdge = Math.min(s[0], s[1]);
         double f = Math.min(longEdge / Math.max(h, w), shortEdge / Math.min(h, w));
-        yield new int[] {(int) (w * f + 0.5), (int) (h * f)};
+        yield new int[] {(int) (w * f + 0.5), (int) (h * f + 0.5)};
       }
     };
   }

@@ -28,7 +28,8 @@ import java.util.Set;
  * </pre>
  */
 public final class ZooManifest {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final Set<String> MODEL_KEYS = Set.of("name", "arch", "backbone", "style",
       "lr_schedule", "artifact", "input", "output", "labels", "score_threshold",
       "max_detections", "mask_threshold", "batch_size", "reference");
@@ -140,9 +141,9 @@ public final class ZooManifest {
       boolean proposals = output == ModelSpec.OutputKind.PROPOSALS;
       Map<Long, Long> labels = labels(proposals);
       double score = number(node, "score_threshold", proposals ? 0.0 : 0.05, 0, 1);
-      int maxDets = (int) number(node, "max_detections", proposals ? 1000 : 100, 1, 100_000);
+      int maxDets = integer(node, "max_detections", proposals ? 1000 : 100, 1, 100_000);
       double maskThreshold = number(node, "mask_threshold", 0.5, 0, 1);
-      int batch = (int) number(node, "batch_size", 1, 1, 1024);
+      int batch = integer(node, "batch_size", 1, 1, 1024);
       Map<String, Double> reference = new LinkedHashMap<>();
       JsonNode ref = node.get("reference");
       if (ref != null && !ref.isNull()) {
@@ -217,7 +218,7 @@ public final class ZooManifest {
           throw bad("input.scale", "must be two positive integers");
         }
       }
-      int divisor = (int) number(in, "size_divisor", 0, 0, 4096);
+      int divisor = integer(in, "size_divisor", 0, 0, 4096);
       boolean byModel = in.path("normalized_by_model").asBoolean(false);
       if (in.has("normalized_by_model") && !in.get("normalized_by_model").isBoolean()) {
         throw bad("input.normalized_by_model", "is not true or false");
@@ -284,6 +285,15 @@ public final class ZooManifest {
         throw bad(name, "is " + v.asText() + ", expected " + fmt(min) + " to " + fmt(max));
       }
       return d;
+    }
+
+    private int integer(JsonNode n, String field, int fallback, int min, int max) {
+      double d = number(n, field, fallback, min, max);
+      if (d != Math.rint(d)) {
+        throw bad((n == node ? "" : "input.") + field, "is " + n.get(field).asText()
+            + ", expected a whole number");
+      }
+      return (int) d;
     }
 
     private double[] numbers(JsonNode n, String field, int count, String prefix) {

@@ -1,0 +1,395 @@
+package io.zoobench.zoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.zoobench.coco.InvalidInputException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Reading, defaults, artifact paths, {@code FILE#NAME} references and refused manifests. */
+class ZooManifestTest {
+  @TempDir
+  Path dir;
+
+  /** A torchvision model (mostly defaults) and a fully specified MMDeploy tensors model. */
+  private static final String TWO_MODELS = """
+      models:
+        - name: tv-frcnn
+          arch: faster_rcnn
+          backbone: r50_fpn
+          artifact: models/tv.pt
+          output: torchvision
+          labels: {1: 1, 2: 2, 3: 3}
+          input:
+            resize: none
+            normalized_by_model: true
+        - name: mm_retina.v2
+          arch: retinanet
+          backbone: r50
+          style: pytorch
+          lr_schedule: 1x
+          artifact: s3a://bucket/zoo/retina.pt
+          output: tensors
+          labels: {0: 1, 1: 3, 2: 18}
+          score_threshold: 0.3
+          max_detections: 300
+          mask_threshold: 0.4
+          batch_size: 4
+          input:
+            resize: keep_ratio
+            scale: [1333, 800]
+            size_divisor: 32
+            mean: [103.53, 116.28, 123.675]
+            std: [57.375, 57.12, 58.395]
+            channels: BGR
+            pixel_scale: 255
+          reference: {box_ap: 0.5}
+      """;
+
+  /** One valid model; the bad cases below edit one thing in it. */
+  private static final String ONE_MODEL = """
+      models:
+        - name: tiny
+          arch: mask_rcnn
+          backbone: r50
+          artifact: tiny.pt
+          output: tensors
+          labels: {0: 1, 1: 2}
+          input:
+            resize: keep_ratio
+            scale: [1333, 800]
+            size_divisor: 32
+            mean: [1, 2, 3]
+            std: [4, 5, 6]
+            channels: RGB
+            pixel_scale: 255
+      """;
+
+  private Path write(String name, String yaml) {
+    try {
+      Files.createDirectories(dir.resolve(name).getParent());
+      return Files.writeString(dir.resolve(name), yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String oneModelWith(String from, String to) {
+    assertThat(ONE_MODEL).as("test setup: base manifest holds %s", from).contains(from);
+    return ONE_MODEL.replace(from, to);
+  }
+
+  @Test
+  void readsEveryFieldOfTwoModels() {
+    Path file = write("zoo.yaml", TWO_MODELS);
+
+    ZooManifest zoo = ZooManifest.read(file);
+
+    assertThat(zoo.file()).isEqualTo(file);
+    assertThat(zoo.models()).extracting(ModelSpec::name)
+        .containsExactly("tv-frcnn", "mm_retina.v2");
+
+    ModelSpec tv = zoo.models().get(0);
+    assertThat(tv.arch()).isEqualTo("faster_rcnn");
+    assertThat(tv.backbone()).isEqualTo("r50_fpn");
+    assertThat(tv.style()).isEmpty();
+    assertThat(tv.lrSchedule()).isEmpty();
+    assertThat(tv.output()).isEqualTo(ModelSpec.OutputKind.TORCHVISION);
+    assertThat(tv.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, 1L, 2L, 2L, 3L, 3L));
+    assertThat(tv.reference()).isEmpty();
+    assertThat(tv.source()).isEqualTo("zoo.yaml");
+    ModelSpec.InputSpec tvIn = tv.input();
+    assertThat(tvIn.resize()).isEqualTo(ModelSpec.Resize.NONE);
+    assertThat(tvIn.scale()).isNull();
+    assertThat(tvIn.sizeDivisor()).isZero();
+    assertThat(tvIn.normalizedByModel()).isTrue();
+    assertThat(tvIn.mean()).isNull();
+    assertThat(tvIn.std()).isNull();
+    assertThat(tvIn.bgr()).isFalse();
+    assertThat(tvIn.pixelScale()).isEqualTo(1.0);
+
+    ModelSpec mm = zoo.models().get(1);
+    assertThat(mm.arch()).isEqualTo("retinanet");
+    assertThat(mm.backbone()).isEqualTo("r50");
+    assertThat(mm.style()).isEqualTo("pytorch");
+    assertThat(mm.lrSchedule()).isEqualTo("1x");
+    assertThat(mm.artifact()).isEqualTo("s3a://bucket/zoo/retina.pt");
+    assertThat(mm.output()).isEqualTo(ModelSpec.OutputKind.TENSORS);
+    assertThat(mm.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(0L, 1L, 1L, 3L, 2L, 18L));
+    assertThat(mm.scoreThreshold()).isEqualTo(0.3);
+    assertThat(mm.maxDetections()).isEqualTo(300);
+    assertThat(mm.maskThreshold()).isEqualTo(0.4);
+    assertThat(mm.batchSize()).isEqualTo(4);
+    assertThat(mm.reference()).containsExactlyEntriesOf(Map.of("box_ap", 0.5));
+    ModelSpec.InputSpec mmIn = mm.input();
+    assertThat(mmIn.resize()).isEqualTo(ModelSpec.Resize.KEEP_RATIO);
+    assertThat(mmIn.scale()).containsExactly(1333, 800);
+    assertThat(mmIn.sizeDivisor()).isEqualTo(32);
+    assertThat(mmIn.mean()).containsExactly(103.53, 116.28, 123.675);
+    assertThat(mmIn.std()).containsExactly(57.375, 57.12, 58.395);
+    assertThat(mmIn.bgr()).isTrue();
+    assertThat(mmIn.pixelScale()).isEqualTo(255.0);
+    assertThat(mmIn.normalizedByModel()).isFalse();
+  }
+
+  @Test
+  void defaultsForDetectorsAndProposals() {
+    Path file = write("defaults.yaml", """
+        models:
+          - name: det
+            arch: faster_rcnn
+            backbone: r50
+            artifact: det.pt
+            output: torchvision
+            labels: {1: 1}
+            input: {resize: fixed, scale: [640, 480], normalized_by_model: true}
+          - name: rpn
+            arch: rpn
+            backbone: r50
+            artifact: rpn.pt
+            output: proposals
+            input: {resize: none, mean: [1, 2, 3], std: [1, 1, 1], channels: bgr}
+        """);
+
+    List<ModelSpec> models = ZooManifest.read(file).models();
+
+    ModelSpec det = models.get(0);
+    assertThat(det.scoreThreshold()).isEqualTo(0.05);
+    assertThat(det.maxDetections()).isEqualTo(100);
+    assertThat(det.maskThreshold()).isEqualTo(0.5);
+    assertThat(det.batchSize()).isEqualTo(1);
+    assertThat(det.input().resize()).isEqualTo(ModelSpec.Resize.FIXED);
+    assertThat(det.input().scale()).containsExactly(640, 480);
+
+    ModelSpec rpn = models.get(1);
+    assertThat(rpn.output()).isEqualTo(ModelSpec.OutputKind.PROPOSALS);
+    assertThat(rpn.scoreThreshold()).isEqualTo(0.0);
+    assertThat(rpn.maxDetections()).isEqualTo(1000);
+    assertThat(rpn.maskThreshold()).isEqualTo(0.5);
+    assertThat(rpn.batchSize()).isEqualTo(1);
+    assertThat(rpn.labels()).isEmpty();
+    assertThat(rpn.input().bgr()).as("channels: bgr, any case").isTrue();
+    assertThat(rpn.input().pixelScale()).isEqualTo(1.0);
+    assertThat(rpn.input().sizeDivisor()).isZero();
+  }
+
+  @Test
+  void categoryOfMapsLabelsAndProposalsAreCategoryOne() {
+    ZooManifest zoo = ZooManifest.read(write("zoo.yaml", TWO_MODELS));
+    ModelSpec mm = zoo.model("mm_retina.v2");
+    assertThat(mm.categoryOf(0)).isEqualTo(1);
+    assertThat(mm.categoryOf(1)).isEqualTo(3);
+    assertThat(mm.categoryOf(2)).isEqualTo(18);
+    assertThat(mm.categoryOf(3)).isEqualTo(-1);
+    assertThat(mm.categoryOf(-1)).as("MMDeploy's padding label").isEqualTo(-1);
+
+    ModelSpec rpn = ZooManifest.read(write("rpn.yaml", """
+        models:
+          - {name: rpn, arch: rpn, backbone: r50, artifact: rpn.pt, output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+        """)).models().get(0);
+    assertThat(rpn.categoryOf(0)).isEqualTo(1);
+    assertThat(rpn.categoryOf(7)).isEqualTo(1);
+  }
+
+  @Test
+  void relativeArtifactsResolveAgainstTheManifestFolder() {
+    Path file = write("conf/zoo/paths.yaml", """
+        models:
+          - {name: a, arch: x, backbone: y, artifact: a.pt, output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+          - {name: b, arch: x, backbone: y, artifact: ../../models/b.pt, output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+          - {name: c, arch: x, backbone: y, artifact: /opt/models/c.pt, output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+          - {name: d, arch: x, backbone: y, artifact: "s3a://bucket/zoo/d.pt", output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+          - {name: e, arch: x, backbone: y, artifact: "file:/data/e.pt", output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+        """);
+
+    ZooManifest zoo = ZooManifest.read(file);
+
+    Path folder = dir.resolve("conf/zoo").toAbsolutePath();
+    assertThat(zoo.model("a").artifact()).isEqualTo(folder.resolve("a.pt").toString());
+    assertThat(zoo.model("b").artifact())
+        .isEqualTo(dir.toAbsolutePath().resolve("models/b.pt").normalize().toString());
+    assertThat(zoo.model("c").artifact()).isEqualTo("/opt/models/c.pt");
+    assertThat(zoo.model("d").artifact()).isEqualTo("s3a://bucket/zoo/d.pt");
+    assertThat(zoo.model("e").artifact()).isEqualTo("file:/data/e.pt");
+  }
+
+  @Test
+  void resolvePicksTheNamedModel() {
+    Path file = write("zoo.yaml", TWO_MODELS);
+
+    assertThat(ZooManifest.resolve(file + "#mm_retina.v2").name()).isEqualTo("mm_retina.v2");
+    assertThat(ZooManifest.resolve(file + "#tv-frcnn").name()).isEqualTo("tv-frcnn");
+  }
+
+  @Test
+  void resolveWithoutNameTakesTheOnlyModel() {
+    Path file = write("one.yaml", ONE_MODEL);
+
+    assertThat(ZooManifest.resolve(file.toString()).name()).isEqualTo("tiny");
+    assertThat(ZooManifest.resolve(file + "#").name()).isEqualTo("tiny");
+    assertThat(ZooManifest.resolve(file + "#tiny").artifact())
+        .isEqualTo(dir.toAbsolutePath().resolve("tiny.pt").toString());
+  }
+
+  @Test
+  void resolveWithoutNameRefusesSeveralModelsAndListsThem() {
+    Path file = write("zoo.yaml", TWO_MODELS);
+
+    assertThatThrownBy(() -> ZooManifest.resolve(file.toString()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("zoo.yaml: holds 2 models, name one with FILE#NAME: tv-frcnn, mm_retina.v2");
+  }
+
+  @Test
+  void resolveUnknownNameListsTheModels() {
+    Path file = write("zoo.yaml", TWO_MODELS);
+
+    assertThatThrownBy(() -> ZooManifest.resolve(file + "#retina"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("zoo.yaml: no model named 'retina' (models: tv-frcnn, mm_retina.v2)");
+  }
+
+  @Test
+  void specsSurviveJavaSerialization() throws Exception {
+    ModelSpec mm = ZooManifest.read(write("zoo.yaml", TWO_MODELS)).model("mm_retina.v2");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(mm);
+    }
+    ModelSpec back;
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (ModelSpec) in.readObject();
+    }
+    assertThat(back.name()).isEqualTo("mm_retina.v2");
+    assertThat(back.labels()).isEqualTo(mm.labels());
+    assertThat(back.input().mean()).containsExactly(mm.input().mean());
+    assertThat(back.input().scale()).containsExactly(1333, 800);
+    assertThat(back.categoryOf(2)).isEqualTo(18);
+  }
+
+  static Stream<Arguments> badManifests() {
+    String m = "bad.yaml: models[0] (tiny): ";
+    return Stream.of(
+        arguments("missing name", oneModelWith("- name: tiny\n    arch", "- arch"),
+            "bad.yaml: models[0]: name is missing"),
+        arguments("bad name characters", oneModelWith("name: tiny", "name: tiny model!"),
+            "bad.yaml: models[0]: name 'tiny model!' may only hold letters, digits"),
+        arguments("duplicate names", ONE_MODEL + ONE_MODEL.substring(ONE_MODEL.indexOf("  -")),
+            "bad.yaml: models[1]: duplicate name 'tiny'"),
+        arguments("typo in a key", oneModelWith("output:", "score_treshold: 0.3\n    output:"),
+            m + "score_treshold is not a known field (known: arch, artifact, backbone,"),
+        arguments("unknown input key", oneModelWith("channels: RGB", "chanels: RGB"),
+            m + "input.chanels is not a known field (known: channels, mean,"),
+        arguments("output yolo", oneModelWith("output: tensors", "output: yolo"),
+            m + "output is 'yolo', expected one of torchvision, proposals, tensors"),
+        arguments("missing output", oneModelWith("    output: tensors\n", ""),
+            m + "output is missing (one of torchvision, proposals, tensors)"),
+        arguments("resize stretch", oneModelWith("resize: keep_ratio", "resize: stretch"),
+            m + "input.resize is 'stretch', expected one of none, keep_ratio, fixed"),
+        arguments("keep_ratio without scale", oneModelWith("      scale: [1333, 800]\n", ""),
+            m + "input.scale is missing (needed by resize keep_ratio)"),
+        arguments("scale with 3 numbers",
+            oneModelWith("scale: [1333, 800]", "scale: [1333, 800, 600]"),
+            m + "input.scale has 3 numbers, expected 2"),
+        arguments("scale not integers",
+            oneModelWith("scale: [1333, 800]", "scale: [1333.5, 800]"),
+            m + "input.scale must be two positive integers"),
+        arguments("mean with 2 numbers", oneModelWith("mean: [1, 2, 3]", "mean: [1, 2]"),
+            m + "input.mean has 2 numbers, expected 3"),
+        arguments("mean not a list", oneModelWith("mean: [1, 2, 3]", "mean: 1"),
+            m + "input.mean has no list, expected 3 numbers"),
+        arguments("mean and std missing",
+            oneModelWith("      mean: [1, 2, 3]\n      std: [4, 5, 6]\n", ""),
+            m + "input.mean/std are missing (or set normalized_by_model: true)"),
+        arguments("std with 0", oneModelWith("std: [4, 5, 6]", "std: [4, 0, 6]"),
+            m + "input.std must be positive"),
+        arguments("channels RGBA", oneModelWith("channels: RGB", "channels: RGBA"),
+            m + "input.channels is 'RGBA', expected RGB or BGR"),
+        arguments("pixel_scale 7", oneModelWith("pixel_scale: 255", "pixel_scale: 7"),
+            m + "input.pixel_scale is 7.0, expected 1 or 255"),
+        arguments("size_divisor negative", oneModelWith("size_divisor: 32", "size_divisor: -1"),
+            m + "input.size_divisor is -1, expected 0 to 4096"),
+        arguments("normalized_by_model not boolean",
+            oneModelWith("pixel_scale: 255", "pixel_scale: 255\n      normalized_by_model: 3"),
+            m + "input.normalized_by_model is not true or false"),
+        arguments("labels missing for torchvision",
+            oneModelWith("output: tensors\n    labels: {0: 1, 1: 2}", "output: torchvision"),
+            m + "labels is missing (model label -> COCO category id)"),
+        arguments("label key a", oneModelWith("{0: 1, 1: 2}", "{0: 1, a: 2}"),
+            m + "labels key 'a' is not an integer label"),
+        arguments("category id x", oneModelWith("{0: 1, 1: 2}", "{0: 1, 1: x}"),
+            m + "labels.1 is not an integer category id"),
+        arguments("score_threshold 1.5", oneModelWith("output:", "score_threshold: 1.5\n    output:"),
+            m + "score_threshold is 1.5, expected 0 to 1"),
+        arguments("score_threshold text",
+            oneModelWith("output:", "score_threshold: high\n    output:"),
+            m + "score_threshold is 'high', expected a number"),
+        arguments("batch_size 0", oneModelWith("output:", "batch_size: 0\n    output:"),
+            m + "batch_size is 0, expected 1 to 1024"),
+        arguments("reference not a number",
+            oneModelWith("output:", "reference: {box_ap: high}\n    output:"),
+            m + "reference.box_ap is not a number"),
+        arguments("missing artifact", oneModelWith("    artifact: tiny.pt\n", ""),
+            m + "artifact is missing"),
+        arguments("input missing", ONE_MODEL.substring(0, ONE_MODEL.indexOf("    input:")),
+            m + "input is missing or not a mapping"),
+        arguments("entry not a mapping", "models:\n  - just-a-name\n",
+            "bad.yaml: models[0]: entry is not a mapping"),
+        arguments("not YAML at all", "models: [tiny, {name: \n  ]] :: \t@@\n",
+            "bad.yaml: not valid YAML: "),
+        arguments("a YAML scalar", "just some text\n",
+            "bad.yaml: expected a mapping with a 'models' list"),
+        arguments("models missing", "model:\n  - name: tiny\n",
+            "bad.yaml: expected a mapping with a 'models' list"),
+        arguments("models not a list", "models: {name: tiny}\n",
+            "bad.yaml: expected a mapping with a 'models' list"),
+        arguments("models empty", "models: []\n", "bad.yaml: 'models' is empty"),
+        arguments("empty file", "", "bad.yaml: expected a mapping with a 'models' list"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badManifests")
+  void refusesBadManifestNamingFileModelAndField(String what, String yaml, String message) {
+    Path file = write("bad.yaml", yaml);
+
+    assertThatThrownBy(() -> ZooManifest.read(file))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith(message)
+        .satisfies(e -> assertThat(e.getMessage()).as("one line").doesNotContain("\n"));
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path file = dir.resolve("nowhere/absent.yaml");
+
+    assertThatThrownBy(() -> ZooManifest.read(file))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(file + ": no such file");
+    assertThatThrownBy(() -> ZooManifest.resolve(file + "#tiny"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("absent.yaml: no such file");
+  }
+}
