@@ -28,11 +28,13 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {"Benchmarks at val2017 scale (a synthetic set made once):",
         "  bench eval    whole-process zoobench eval: wall time and peak RSS per IoU type",
-        "  bench import  zoobench import on local[2] next to zoobench eval, in one run"})
+        "  bench import  zoobench import on local[2] next to zoobench eval, in one run",
+        "  bench infer   zoobench evaluate of the demo model on a rendered shapes set:",
+        "                fps end-to-end vs compute, and local[2] vs local[1] throughput"})
 public final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Parameters(index = "0", paramLabel = "eval|import", description = "What to benchmark.")
+  @Parameters(index = "0", paramLabel = "eval|import|infer", description = "What to benchmark.")
   String what;
 
   @Option(names = "--data", defaultValue = "bench-data/val2017-scale", paramLabel = "DIR",
@@ -60,9 +62,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    if (!"eval".equals(what) && !"import".equals(what)) {
+    if (!List.of("eval", "import", "infer").contains(what)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "unknown benchmark '" + what + "'; available: eval, import");
+          "unknown benchmark '" + what + "'; available: eval, import, infer");
+    }
+    if ("infer".equals(what)) {
+      return benchInfer(out);
     }
     Path gt = data.resolve(SyntheticCoco.GT_FILE);
     Path dt = data.resolve(SyntheticCoco.DT_FILE);
@@ -152,6 +157,79 @@ public final class BenchCommand implements Callable<Integer> {
         + " (target <= 1.2x), whole job %.2fx (target <= 2x)%n", evalTotal, evalStage / evalTotal,
         whole / evalTotal);
     return 0;
+  }
+
+  @Option(names = "--shapes", defaultValue = "bench-data/shapes-500", paramLabel = "DIR",
+      description = "bench infer: rendered shapes set (made once with tools/fixtures/"
+          + "render_shapes.py; default ${DEFAULT-VALUE}).")
+  Path shapes;
+
+  @Option(names = "--shape-images", defaultValue = "500", paramLabel = "N",
+      description = "bench infer: images to render when the set is missing (default 500).")
+  int shapeImages;
+
+  /**
+   * {@code zoobench evaluate} of the demo Mask R-CNN on a rendered shapes set, as whole
+   * processes: one single-threaded task ({@code local[1]}, one shard), then two
+   * ({@code local[2]}, two shards); reports each run's per-task fps (end-to-end and compute)
+   * and the throughput of the inference stage (images per second of wall time).
+   */
+  private int benchInfer(PrintWriter out) throws IOException, InterruptedException {
+    String home = System.getProperty("zoobench.home", ".");
+    Path ann = shapes.resolve("instances.json");
+    if (!Files.isRegularFile(ann)) {
+      List<String> render = List.of("/usr/bin/python3",
+          Path.of(home, "tools/fixtures/render_shapes.py").toString(), "--count",
+          Integer.toString(shapeImages), "--seed", "500", "--out", shapes.toString());
+      out.println("rendering " + shapeImages + " shapes images into " + shapes + ": "
+          + String.join(" ", render));
+      out.flush();
+      Process p = new ProcessBuilder(render).inheritIO().start();
+      if (p.waitFor() != 0 || !Files.isRegularFile(ann)) {
+        throw new io.zoobench.coco.InvalidInputException("could not render the shapes set ("
+            + String.join(" ", render) + "); it needs Debian's python3-numpy and python3-pil");
+      }
+    }
+    out.printf(Locale.ROOT, "data: %s; machine: %d cores, java %s%n", shapes,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    double[] one = runInfer(out, home, ann, "local[1]", 1);
+    double[] two = runInfer(out, home, ann, "local[2]", 2);
+    out.printf(Locale.ROOT, "end-to-end / compute fps: %.2f (local[1]), %.2f (local[2])"
+        + " (target >= 0.9)%n", one[0] / one[1], two[0] / two[1]);
+    out.printf(Locale.ROOT, "throughput local[2] / local[1]: %.2fx (target >= 1.7x)%n",
+        two[2] / one[2]);
+    return 0;
+  }
+
+  /** {fps end-to-end, fps compute, images per second of the inference stage} of one run. */
+  private double[] runInfer(PrintWriter out, String home, Path ann, String master, int shards)
+      throws IOException, InterruptedException {
+    Path warehouse = Files.createTempDirectory("zoobench-bench-wh");
+    List<String> cmd = List.of(Path.of(home, "bin", "zoobench").toString(), "evaluate",
+        "--annotations", ann.toString(), "--images", shapes.resolve("images").toString(),
+        "--model", Path.of(home, "conf/zoo/demo.yaml").toString() + "#shapes-maskrcnn-tiny",
+        "--warehouse", warehouse.toString(), "--run-id", "bench", "--master", master,
+        "--shards", Integer.toString(shards));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("zoobench evaluate failed:\n" + log);
+    }
+    java.util.regex.Matcher fps = java.util.regex.Pattern.compile(
+        "fps per task: ([0-9.]+) end-to-end, ([0-9.]+) compute").matcher(log);
+    java.util.regex.Matcher run = java.util.regex.Pattern.compile(
+        "run bench: ([0-9]+) images \\(([0-9]+) failed\\), [0-9]+ predictions, inference ([0-9.]+)s")
+        .matcher(log);
+    if (!fps.find() || !run.find()) {
+      throw new IllegalStateException("unexpected zoobench evaluate output:\n" + log);
+    }
+    double[] r = {Double.parseDouble(fps.group(1)), Double.parseDouble(fps.group(2)),
+        Long.parseLong(run.group(1)) / Double.parseDouble(run.group(3))};
+    out.printf(Locale.ROOT, "%-9s %d task(s): fps per task %.1f end-to-end, %.1f compute;"
+        + " inference stage %.1f images/s%n", master, shards, r[0], r[1], r[2]);
+    out.flush();
+    return r;
   }
 
   /** Wall time and peak resident set of one whole {@code zoobench eval} process. */

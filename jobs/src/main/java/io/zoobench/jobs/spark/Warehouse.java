@@ -91,11 +91,40 @@ public final class Warehouse {
     return false;
   }
 
-  /** Registers every table as a temporary view of its name. */
+  /**
+   * The model-zoo table people know from MMDetection's and Detectron2's pages, one row per
+   * succeeded run: model, arch, backbone, style, lr schedule, fps per task (end-to-end and
+   * compute, warm-up excluded, from the shards' timings), peak device memory, box AP, mask AP,
+   * AR@1000. Runs of {@code import} have no fps.
+   */
+  public static final String ZOO_VIEW = String.join("\n",
+      "SELECT r.run_id, r.model, r.arch, r.backbone, r.style, r.lr_schedule,",
+      "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb,",
+      "  max(CASE WHEN m.iou_type = 'bbox' AND m.metric = 'AP' THEN m.value END) AS box_ap,",
+      "  max(CASE WHEN m.iou_type = 'segm' AND m.metric = 'AP' THEN m.value END) AS mask_ap,",
+      "  max(CASE WHEN m.iou_type = 'proposal' AND m.metric = 'AR@1000' THEN m.value END)"
+          + " AS ar1000,",
+      "  r.images_total, r.images_failed, r.devices, r.finished_at",
+      "FROM runs r",
+      "LEFT JOIN (SELECT run_id,",
+      "    sum(images - warmup_images) / sum((images - warmup_images) / fps_end_to_end)"
+          + " AS fps_end_to_end,",
+      "    sum(images - warmup_images) / sum((images - warmup_images) / fps_compute)"
+          + " AS fps_compute,",
+      "    max(peak_device_memory_bytes) / 1048576.0 AS peak_device_memory_mb",
+      "  FROM timings WHERE images > warmup_images GROUP BY run_id) t ON t.run_id = r.run_id",
+      "LEFT JOIN metrics m ON m.run_id = r.run_id",
+      "WHERE r.status = 'succeeded'",
+      "GROUP BY r.run_id, r.model, r.arch, r.backbone, r.style, r.lr_schedule,",
+      "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb, r.images_total,",
+      "  r.images_failed, r.devices, r.finished_at");
+
+  /** Registers every table as a temporary view of its name, and the {@code zoo} view. */
   public void registerViews() {
     for (String t : Tables.names()) {
       table(t).createOrReplaceTempView(t);
     }
+    spark.sql(ZOO_VIEW).createOrReplaceTempView("zoo");
   }
 
   /** A run's tables being written; invisible to readers until {@link #commit()}. */
