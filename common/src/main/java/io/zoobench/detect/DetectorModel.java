@@ -24,8 +24,9 @@ import java.util.List;
  * A TorchScript detector loaded with DJL's PyTorch engine on one device, with its
  * {@link ModelSpec}: runs batches of {@link PreparedImage}s and returns {@link Detections}
  * in original-image pixels, timing the forward pass and the post-processing separately.
- * Loading never touches the network ({@link DjlRuntime}). Not thread-safe: one task uses it at
- * a time; each batch's native memory is freed when the batch is done.
+ * Loading never touches the network ({@link DjlRuntime}). Concurrent {@link #run} calls are
+ * safe (TorchScript's forward pass is re-entrant and each batch has its own native memory,
+ * freed when the batch is done), so one instance serves every task of an executor.
  *
  * <pre>
  * try (DetectorModel m = DetectorModel.load(spec, Path.of("model.pt"), Device.cpu())) {
@@ -82,7 +83,8 @@ public final class DetectorModel implements AutoCloseable {
 
   private static String firstLine(Throwable e) {
     String m = String.valueOf(e.getMessage());
-    return m.lines().findFirst().orElse(m);
+    return m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+        .orElse(e.getClass().getSimpleName());
   }
 
   public ModelSpec spec() {
@@ -93,8 +95,11 @@ public final class DetectorModel implements AutoCloseable {
     return device;
   }
 
-  /** Peak device memory seen after batches, in bytes; −1 when the device does not say (CPU). */
-  public long peakDeviceBytes() {
+  /**
+   * Peak device memory seen after batches, in bytes: the device's used memory (all processes),
+   * so above the model's own peak; −1 when the device does not say (CPU).
+   */
+  public synchronized long peakDeviceBytes() {
     return peakDeviceBytes;
   }
 
@@ -121,7 +126,7 @@ public final class DetectorModel implements AutoCloseable {
     }
   }
 
-  private void notePeakMemory() {
+  private synchronized void notePeakMemory() {
     if (device.isGpu()) {
       try {
         java.lang.management.MemoryUsage u = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);

@@ -20,7 +20,8 @@ public final class DjlRuntime {
 
   private DjlRuntime() {}
 
-  static synchronized void configure() {
+  /** Applies the settings; call before anything starts the engine. Idempotent. */
+  public static synchronized void configure() {
     if (configured) {
       return;
     }
@@ -29,6 +30,16 @@ public final class DjlRuntime {
     setDefault("ai.djl.pytorch.num_interop_threads", "1");
     setDefault("ai.djl.pytorch.graph_optimizer", "false");
     configured = true;
+  }
+
+  /**
+   * Whether the engine can run on GPU {@code index}: it was built with CUDA (not the CPU
+   * natives) and sees that many devices.
+   */
+  public static boolean hasGpu(int index) {
+    configure();
+    ai.djl.engine.Engine e = ai.djl.engine.Engine.getEngine("PyTorch");
+    return e.hasCapability(ai.djl.engine.StandardCapabilities.CUDA) && index < e.getGpuCount();
   }
 
   private static void setDefault(String key, String value) {

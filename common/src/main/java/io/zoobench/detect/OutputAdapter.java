@@ -198,7 +198,9 @@ interface OutputAdapter {
           NDArray m = masks.get(b).get(":" + k + ", :" + p.resizedHeight() + ", :"
               + p.resizedWidth());
           if (p.resizedHeight() != p.originalHeight() || p.resizedWidth() != p.originalWidth()) {
-            m = ai.djl.modality.cv.util.NDImageUtils.resize(m.transpose(1, 2, 0),
+            // interpolate probabilities: bool or uint8 masks would be resized as integers
+            m = ai.djl.modality.cv.util.NDImageUtils.resize(
+                m.toType(DataType.FLOAT32, false).transpose(1, 2, 0),
                 p.originalWidth(), p.originalHeight(),
                 ai.djl.modality.cv.Image.Interpolation.BILINEAR).transpose(2, 0, 1);
           }

@@ -158,7 +158,7 @@ class EvaluateCommandTest {
         within(0.01));
     assertThat(ap.get("segm")).isCloseTo(python.path("maskrcnn").path("segm").get(0).asDouble(),
         within(0.01));
-    assertThat(ap.get("bbox")).isGreaterThan(0.3);
+    assertThat(ap.get("bbox")).as("a trained model, not noise").isGreaterThan(0.25);
   }
 
   private static List<Row> predictions(Path wh, String runId) {
@@ -275,7 +275,7 @@ class EvaluateCommandTest {
         "--warehouse", tmp.resolve("wh").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip()).isEqualTo(
-        "bad.yaml: models[0] (m): input.mean has 2 numbers, expected 3 numbers");
+        "zoobench evaluate: bad.yaml: models[0] (m): input.mean has 2 numbers, expected 3 numbers");
 
     Files.writeString(yaml, Files.readString(yaml).replace("mean: [1, 2]", "mean: [1, 2, 3]"));
     r = Cli.run("evaluate", "--annotations", DATA.resolve("instances.json").toString(),

@@ -117,7 +117,12 @@ class StandaloneClusterTest {
         Integer.toString(freePort())), masterLog).start();
     awaitPort(port, master, masterLog);
     Path work = Files.createDirectories(tmp.resolve("work"));
-    worker = sparkProcess(List.of("-cp", jars, "org.apache.spark.deploy.worker.Worker",
+    // two fake GPUs: the resource plumbing is tested, the model runs on CPU
+    String fakeGpus = Path.of("..", "conf", "gpu-discovery-fake.sh").toAbsolutePath()
+        .normalize().toString();
+    worker = sparkProcess(List.of("-Dspark.worker.resource.gpu.amount=2",
+        "-Dspark.worker.resource.gpu.discoveryScript=" + fakeGpus,
+        "-cp", jars, "org.apache.spark.deploy.worker.Worker",
         "--host", "127.0.0.1", "--cores", "2", "--memory", "2g", "--work-dir", work.toString(),
         "--webui-port", Integer.toString(freePort()), masterUrl), tmp.resolve("worker.log"))
         .start();
@@ -185,5 +190,56 @@ class StandaloneClusterTest {
     }
     List<Row> runs = wh.table(Tables.RUNS).where("run_id = 'on-cluster'").collectAsList();
     assertThat(runs.get(0).<String>getAs("spark_master")).isEqualTo(masterUrl);
+  }
+
+  @Test
+  void evaluateTasksGetDistinctGpuAddresses() throws Exception {
+    Path warehouse = tmp.resolve("warehouse-gpu");
+    String testClasspath = System.getProperty("surefire.test.class.path",
+        System.getProperty("java.class.path"));
+    // executors need zoobench's classes and DJL's jars: Spark comes from SPARK_HOME
+    List<String> executorClasspath = new ArrayList<>(List.of(
+        Path.of("..", "common", "target", "classes").toAbsolutePath().normalize().toString(),
+        Path.of("target", "classes").toAbsolutePath().toString()));
+    for (String entry : testClasspath.split(File.pathSeparator)) {
+      if (entry.contains("/ai/djl/") || entry.contains("/net/java/dev/jna/")
+          || entry.contains("/com/google/code/gson/")) {
+        executorClasspath.add(entry);
+      }
+    }
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    String fakeGpus = root.resolve("conf/gpu-discovery-fake.sh").toString();
+    Path driverLog = tmp.resolve("driver-gpu.log");
+    List<String> args = new ArrayList<>(List.of("-Xmx1g",
+        "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
+        "-cp", testClasspath, "io.zoobench.jobs.Zoobench", "evaluate",
+        "--annotations", root.resolve("fixtures/shapes-val/instances.json").toString(),
+        "--images", root.resolve("fixtures/shapes-val/images").toString(),
+        "--model", root.resolve("conf/zoo/demo.yaml") + "#shapes-maskrcnn-tiny",
+        "--warehouse", warehouse.toString(), "--run-id", "fake-gpus", "--master", masterUrl,
+        "--shards", "4",
+        "--conf", "spark.executor.extraClassPath=" + String.join(File.pathSeparator,
+            executorClasspath),
+        "--conf", "spark.executor.resource.gpu.amount=2",
+        "--conf", "spark.executor.resource.gpu.discoveryScript=" + fakeGpus,
+        "--conf", "spark.task.resource.gpu.amount=1",
+        "--conf", "spark.executor.cores=2", "--conf", "spark.cores.max=2",
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+        "--conf", "spark.executor.memory=1g", "--conf", "spark.ui.enabled=false"));
+    Process driver = sparkProcess(args, driverLog).start();
+    assertThat(driver.waitFor(300, TimeUnit.SECONDS)).as("driver finished").isTrue();
+    assertThat(driver.exitValue()).as(Files.readString(driverLog)).isZero();
+
+    Warehouse wh = new Warehouse(LocalSpark.get(), warehouse.toString());
+    List<Row> timings = wh.table(Tables.TIMINGS).where("run_id = 'fake-gpus'")
+        .orderBy("shard_id").collectAsList();
+    assertThat(timings).hasSize(4);
+    // two concurrent tasks on one executor with two GPUs: each got its own address
+    assertThat(timings.stream().map(r -> r.<String>getAs("task_gpu")).distinct().sorted()
+        .toList()).containsExactly("0", "1");
+    assertThat(timings).allSatisfy(r -> assertThat(r.<String>getAs("device")).startsWith("cpu"));
+    assertThat(timings.stream().mapToLong(r -> r.<Long>getAs("images")).sum()).isEqualTo(50);
+    Row run = wh.table(Tables.RUNS).where("run_id = 'fake-gpus'").collectAsList().get(0);
+    assertThat(run.<String>getAs("status")).isEqualTo("succeeded");
   }
 }

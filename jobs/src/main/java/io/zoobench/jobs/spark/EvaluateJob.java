@@ -92,9 +92,13 @@ public final class EvaluateJob {
       CollectionAccumulator<Row> timings = spark.sparkContext().collectionAccumulator();
       LongAccumulator masks = spark.sparkContext().longAccumulator();
       LongAccumulator predictionCount = spark.sparkContext().longAccumulator();
+      String deviceMode = spark.conf().get(ShardRunner.DEVICE, "auto").trim();
+      if (!List.of("auto", "cpu", "gpu").contains(deviceMode)) {
+        throw new InvalidInputException(ShardRunner.DEVICE + " is '" + deviceMode
+            + "', expected auto, cpu or gpu");
+      }
       ShardRunner runner = new ShardRunner(o.spec(), o.images(),
-          new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()),
-          spark.conf().get(ShardRunner.DEVICE, "auto"),
+          new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()), deviceMode,
           Integer.parseInt(spark.conf().get(ShardRunner.FAIL_SHARD_ONCE, "-1")), timings,
           failures, masks, predictionCount);
       JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())

@@ -1,9 +1,9 @@
 package io.zoobench.jobs.spark;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.detect.DetectorModel;
+import io.zoobench.detect.DjlRuntime;
 import io.zoobench.detect.Detections;
 import io.zoobench.detect.InputPipeline;
 import io.zoobench.detect.PreparedImage;
@@ -46,7 +46,11 @@ import org.apache.spark.util.LongAccumulator;
 final class ShardRunner implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** {@code auto} (the task's GPU when it has one and DJL sees GPUs) or {@code cpu}. */
+  /**
+   * {@code auto} (default: the task's {@code gpu} resource when it has one and the engine has
+   * CUDA, else the CPU), {@code cpu}, or {@code gpu} (the task's GPU, or GPU 0 when Spark assigns
+   * none, as in local mode on a GPU workstation; an error when the engine has no CUDA).
+   */
   static final String DEVICE = "spark.zoobench.inference.device";
   /** Fault injection for tests: the first attempt of this shard fails half-way. */
   static final String FAIL_SHARD_ONCE = "spark.zoobench.faults.failShardOnce";
@@ -96,8 +100,7 @@ final class ShardRunner implements Serializable {
   Iterator<Row> run(ShardPlan.Shard shard) {
     TaskContext task = TaskContext.get();
     String gpu = gpuAddress(task);
-    Device device = gpu != null && !deviceMode.equals("cpu") && Engine.getEngine("PyTorch")
-        .getGpuCount() > 0 ? Device.gpu(Integer.parseInt(gpu)) : Device.cpu();
+    Device device = device(deviceMode, gpu);
     DetectorModel model = ModelCache.get(spec, device, conf.get());
     Prefetcher prefetch = new Prefetcher(shard);
     Thread t = new Thread(prefetch, "zoobench-prefetch-" + shard.id());
@@ -109,6 +112,28 @@ final class ShardRunner implements Serializable {
     }
     boolean failOnce = shard.id() == failShardOnce && task != null && task.attemptNumber() == 0;
     return new Rows(shard, model, prefetch, gpu, failOnce);
+  }
+
+  /** The DJL device for a task given the device mode and its Spark {@code gpu} address. */
+  static Device device(String mode, String gpuAddress) {
+    if (mode.equals("cpu") || mode.equals("auto") && gpuAddress == null) {
+      return Device.cpu();
+    }
+    int index;
+    try {
+      index = gpuAddress == null ? 0 : Integer.parseInt(gpuAddress.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("the task's gpu address '" + gpuAddress + "' is not a"
+          + " CUDA device index: make the discovery script print indices (conf/gpu-discovery.sh)");
+    }
+    if (DjlRuntime.hasGpu(index)) {
+      return Device.gpu(index);
+    }
+    if (mode.equals("gpu")) {
+      throw new IllegalStateException(DEVICE + "=gpu but the PyTorch engine has no CUDA device "
+          + index + " (CPU natives, or no CUDA runtime): see docs/gpu.md");
+    }
+    return Device.cpu();
   }
 
   private static String gpuAddress(TaskContext task) {
