@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.FileSystem;
  * The executor's models: one {@link DetectorModel} per (model file, device) per JVM, loaded by
  * the first task that needs it and reused by every later task there. A model file on a remote
  * file system ({@code s3a://}, {@code hdfs://}) is copied once into the executor's temporary
- * folder. The TorchScript module is shared by concurrent tasks: its forward pass is re-entrant,
+ * folder (keyed by path, size and modification time, so a replaced model is copied again). The TorchScript module is shared by concurrent tasks: its forward pass is re-entrant,
  * and each batch has its own native memory.
  */
 final class ModelCache {
@@ -55,15 +55,18 @@ final class ModelCache {
       return Path.of(p.toUri().getPath());
     }
     return FILES.computeIfAbsent(artifact, a -> {
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "zoobench-models", digest(a));
-      Path target = dir.resolve(p.getName());
-      if (Files.isRegularFile(target)) {
-        return target;
-      }
       try {
+        FileSystem fs = SparkSupport.fileSystem(p, conf);
+        org.apache.hadoop.fs.FileStatus st = fs.getFileStatus(p);
+        // a copy left by an earlier run is reused only if the file is still the same
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "zoobench-models",
+            digest(a + "|" + st.getLen() + "|" + st.getModificationTime()));
+        Path target = dir.resolve(p.getName());
+        if (Files.isRegularFile(target) && Files.size(target) == st.getLen()) {
+          return target;
+        }
         Files.createDirectories(dir);
         Path part = Files.createTempFile(dir, p.getName(), ".part");
-        FileSystem fs = SparkSupport.fileSystem(p, conf);
         try (InputStream in = fs.open(p)) {
           Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -53,6 +53,7 @@ class S3ImportTest {
     ReferenceCases.Mode m = mode();
     put(store, "in/gt.json", m.gt());
     put(store, "in/dt.json", m.dt());
+    putShapes(store);
 
     spark = LocalSpark.get();
     var conf = spark.sparkContext().hadoopConfiguration();
@@ -83,6 +84,68 @@ class S3ImportTest {
   static ReferenceCases.Mode mode() {
     return ReferenceCases.all().filter(x -> x.caseName().startsWith("05") && x.mode().equals("bbox"))
         .findFirst().orElseThrow();
+  }
+
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  /** The first 8 images of the shapes set, their annotations, and the tiny Mask R-CNN. */
+  private static void putShapes(BlobStore store) throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Path val = ROOT.resolve("fixtures/shapes-val");
+    var gt = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+        val.resolve("instances.json").toFile());
+    var images = json.createArrayNode();
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      var im = gt.path("images").get(i);
+      images.add(im);
+      ids.add(im.path("id").asLong());
+      put(store, "shapes/images/" + im.path("file_name").asText(),
+          val.resolve("images").resolve(im.path("file_name").asText()));
+    }
+    var anns = json.createArrayNode();
+    gt.path("annotations").forEach(a -> {
+      if (ids.contains(a.path("image_id").asLong())) {
+        anns.add(a);
+      }
+    });
+    gt.set("images", images);
+    gt.set("annotations", anns);
+    store.putBlob("bench", store.blobBuilder("shapes/instances.json")
+        .payload(json.writeValueAsBytes(gt)).build());
+    put(store, "models/shapes_maskrcnn.pt", ROOT.resolve("fixtures/models/shapes_maskrcnn.pt"));
+  }
+
+  @Test
+  void evaluateReadsImagesAndTheModelFromS3(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    String manifest = Files.readString(ROOT.resolve("conf/zoo/demo.yaml"))
+        .replace("../../fixtures/models/shapes_maskrcnn.pt", "s3a://bench/models/shapes_maskrcnn.pt");
+    Path yaml = tmp.resolve("s3.yaml");
+    Files.writeString(yaml, manifest);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Zoobench.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute("evaluate", "--annotations", "s3a://bench/shapes/instances.json",
+        "--images", "s3a://bench/shapes/images", "--model", yaml + "#shapes-maskrcnn-tiny",
+        "--warehouse", "s3a://bench/wh-eval", "--run-id", "s3eval");
+    assertThat(exit).as(err.toString()).isZero();
+    Warehouse wh = new Warehouse(spark, "s3a://bench/wh-eval");
+    Row run = wh.table(Tables.RUNS).where("run_id = 's3eval'").collectAsList().get(0);
+    assertThat(run.<String>getAs("status")).isEqualTo("succeeded");
+    assertThat(run.<Long>getAs("images_total")).isEqualTo(8L);
+    assertThat(run.<Long>getAs("images_failed")).isZero();
+    assertThat(run.<Long>getAs("predictions")).isPositive();
+    assertThat(run.<String>getAs("model_path")).isEqualTo("s3a://bench/models/shapes_maskrcnn.pt");
+    // the executor copied the model into its temporary folder
+    try (var files = Files.walk(Path.of(System.getProperty("java.io.tmpdir"), "zoobench-models"))) {
+      assertThat(files.filter(f -> f.getFileName().toString().equals("shapes_maskrcnn.pt"))
+          .filter(f -> f.toFile().length() == ROOT.resolve("fixtures/models/shapes_maskrcnn.pt")
+              .toFile().length()).count()).isPositive();
+    }
+    assertThat(out + "\n" + err + "\n" + run).doesNotContain(SECRET).doesNotContain(ACCESS);
   }
 
   private static void put(BlobStore store, String name, Path file) throws Exception {
