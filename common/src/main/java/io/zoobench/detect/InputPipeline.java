@@ -100,17 +100,23 @@ public final class InputPipeline {
   public PreparedImage prepare(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
-    int[] argb = packedRgb(img);
     int plane = w * h;
     float[] rgb = new float[3 * plane];
     // divide (not multiply by 1/255f, which differs in the last bit for half of the values):
     // torchvision's to_tensor / convert_image_dtype compute value / 255 in float
     float div = spec.pixelScale() == 255 ? 1f : 255f;
-    for (int i = 0; i < plane; i++) {
-      int p = argb[i];
-      rgb[i] = ((p >> 16) & 0xff) / div;
-      rgb[plane + i] = ((p >> 8) & 0xff) / div;
-      rgb[2 * plane + i] = (p & 0xff) / div;
+    float[] lut = new float[256];
+    for (int v = 0; v < 256; v++) {
+      lut[v] = v / div;
+    }
+    if (!interleavedBytes(img, rgb, lut)) {
+      int[] argb = packedRgb(img);
+      for (int i = 0; i < plane; i++) {
+        int p = argb[i];
+        rgb[i] = lut[(p >> 16) & 0xff];
+        rgb[plane + i] = lut[(p >> 8) & 0xff];
+        rgb[2 * plane + i] = lut[p & 0xff];
+      }
     }
     int[] size = resizedSize(w, h);
     int rw = size[0];
@@ -145,6 +151,32 @@ public final class InputPipeline {
    * grey colour space to sRGB (grey 64 becomes 137), unlike PIL and OpenCV, which copy the grey
    * value to R, G and B; so grey samples are read from the raster (16-bit ones rounded to 8).
    */
+  /**
+   * The fast path for what PNG and JPEG decoding usually gives (8-bit BGR or ABGR pixels in one
+   * byte array): planes straight from the bytes, with no per-pixel colour-model calls. False
+   * for any other layout.
+   */
+  private static boolean interleavedBytes(BufferedImage img, float[] rgb, float[] lut) {
+    int type = img.getType();
+    int step = type == BufferedImage.TYPE_3BYTE_BGR ? 3
+        : type == BufferedImage.TYPE_4BYTE_ABGR ? 4 : 0;
+    java.awt.image.WritableRaster raster = img.getRaster();
+    int plane = img.getWidth() * img.getHeight();
+    if (step == 0 || raster.getParent() != null
+        || !(raster.getDataBuffer() instanceof java.awt.image.DataBufferByte db)
+        || db.getNumBanks() != 1 || db.getData().length != plane * step) {
+      return false;
+    }
+    byte[] px = db.getData();
+    int o = step - 3; // ABGR: skip alpha, as getRGB keeps the (straight) colours
+    for (int i = 0, j = 0; i < plane; i++, j += step) {
+      rgb[i] = lut[px[j + o + 2] & 0xff];
+      rgb[plane + i] = lut[px[j + o + 1] & 0xff];
+      rgb[2 * plane + i] = lut[px[j + o] & 0xff];
+    }
+    return true;
+  }
+
   static int[] packedRgb(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();

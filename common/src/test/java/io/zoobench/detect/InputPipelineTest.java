@@ -110,6 +110,25 @@ class InputPipelineTest {
   }
 
   @Test
+  void rgbaAndRgbPngsGiveTheSameColours() {
+    BufferedImage rgba = new BufferedImage(W, H, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        int alpha = (x * 40 + y) % 256;
+        rgba.setRGB(x, y, alpha << 24 | red(x, y) << 16 | green(x, y) << 8 | blue(x, y));
+      }
+    }
+    byte[] png = encode(rgba, "png");
+    assertThat(InputPipeline.decode(png, "rgba.png").getType())
+        .isEqualTo(BufferedImage.TYPE_4BYTE_ABGR);
+    PreparedImage a = new InputPipeline(plain(255)).prepare(png, "rgba.png");
+    PreparedImage b = new InputPipeline(plain(255)).prepare(testPng(), "rgb.png");
+    assertThat(a.pixels()).containsExactly(b.pixels());
+    assertThat(at(a, 0, 2, 4)).isEqualTo(red(4, 2));
+    assertThat(at(a, 2, 2, 4)).isEqualTo(blue(4, 2));
+  }
+
+  @Test
   void fixedAndNoneSizes() {
     InputPipeline fixed =
         new InputPipeline(spec(Resize.FIXED, new int[] {640, 480}, 0, null, null, false, 1));
