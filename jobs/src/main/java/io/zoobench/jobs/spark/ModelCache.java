@@ -43,11 +43,6 @@ final class ModelCache {
     }
   }
 
-  /** Whether a model is loaded for this spec and device already (the task's warm-up is then cheap). */
-  static boolean loaded(ModelSpec spec, Device device) {
-    return MODELS.containsKey(spec.artifact() + "|" + spec.name() + "|" + device);
-  }
-
   private static Path localCopy(String artifact, Configuration conf) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(artifact);
     String scheme = p.toUri().getScheme();

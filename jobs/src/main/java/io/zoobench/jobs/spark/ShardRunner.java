@@ -81,7 +81,10 @@ final class ShardRunner implements Serializable {
     this.predictions = predictions;
   }
 
-  /** The file of an image under the root; null (and why) when the name is not a plain relative path. */
+  /**
+   * Why an image's {@code file_name} is refused (missing, absolute, a URI, or leaving the image
+   * root), or null when it is a plain relative path.
+   */
   static String unsafeName(String file) {
     if (file == null || file.isBlank()) {
       return "no file_name";
@@ -101,15 +104,16 @@ final class ShardRunner implements Serializable {
     TaskContext task = TaskContext.get();
     String gpu = gpuAddress(task);
     Device device = device(deviceMode, gpu);
-    DetectorModel model = ModelCache.get(spec, device, conf.get());
+    // images load while the first task of the executor loads the model
     Prefetcher prefetch = new Prefetcher(shard);
     Thread t = new Thread(prefetch, "zoobench-prefetch-" + shard.id());
     t.setDaemon(true);
-    t.start();
     if (task != null) {
       task.addTaskCompletionListener(
           (org.apache.spark.util.TaskCompletionListener) ctx -> t.interrupt());
     }
+    t.start();
+    DetectorModel model = ModelCache.get(spec, device, conf.get());
     boolean failOnce = shard.id() == failShardOnce && task != null && task.attemptNumber() == 0;
     return new Rows(shard, model, prefetch, gpu, failOnce);
   }
