@@ -58,9 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
     e.annotations = data.resolve("instances.json").toString();
     e.images = data.resolve("images").toString();
     e.model = manifest + "#" + MODEL;
-    e.warehouse = warehouse;
-    e.master = master;
-    e.runId = runId;
+    e.run.warehouse = warehouse;
+    e.run.master = master;
+    e.run.runId = runId;
     e.maxFailedShare = 0;
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

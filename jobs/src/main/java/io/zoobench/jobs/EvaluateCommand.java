@@ -8,7 +8,6 @@ import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
@@ -41,17 +40,8 @@ public final class EvaluateCommand implements Callable<Integer> {
           + " holds one model).")
   String model;
 
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse; any Hadoop path).")
-  String warehouse;
 
-  @Option(names = "--run-id", paramLabel = "ID",
-      description = "Run id (default: model and UTC time); rerunning an id replaces its rows.")
-  String runId;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master: local[N], spark://host:7077, yarn, k8s://... (default local[*]).")
-  String master;
 
   @Option(names = "--shards", defaultValue = "0", paramLabel = "N",
       description = "Inference tasks (default: Spark's default parallelism).")
@@ -62,13 +52,10 @@ public final class EvaluateCommand implements Callable<Integer> {
           + " decoded (default 0.01).")
   double maxFailedShare;
 
-  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-      description = "Partitions for matching and accumulation (default: Spark's default parallelism).")
-  int partitions;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Extra Spark configuration, e.g. --conf spark.executor.resource.gpu.amount=1")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+  @CommandLine.Mixin
+  SparkRunOptions run = new SparkRunOptions();
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -84,19 +71,20 @@ public final class EvaluateCommand implements Callable<Integer> {
           "--max-failed-share must be between 0 and 1, got " + maxFailedShare);
     }
     ModelSpec modelSpec = ZooManifest.resolve(model);
-    String id = runId != null ? runId : ImportJob.defaultRunId(modelSpec.name());
-    Configuration hadoop = ImportCommand.hadoopBeforeSpark(conf);
+    String id = run.runId != null ? run.runId : ImportJob.defaultRunId(modelSpec.name());
+    Configuration hadoop = run.hadoopBeforeSpark();
     CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> ImportJob.readAnnotations(annotations, hadoop));
-    SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(), master,
-        conf);
+    SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(),
+        run.master, run.conf);
     EvaluateJob.Outcome o = new EvaluateJob(spark, err).run(new EvaluateJob.Options(annotations,
-        images, model, modelSpec, warehouse, id, master, shards, maxFailedShare, partitions), gt);
+        images, model, modelSpec, run.warehouse, id, run.master, shards, maxFailedShare,
+        run.partitions), gt);
     printZooRow(out, modelSpec, o);
     out.println(String.format(Locale.ROOT,
         "run %s: %d images (%d failed), %d predictions, inference %.1fs, evaluation %.1fs,"
             + " total %.1fs, tables in %s", o.runId(), o.images(), o.failed(), o.predictions(),
-        o.inferenceSeconds(), o.evalSeconds(), o.totalSeconds(), warehouse));
+        o.inferenceSeconds(), o.evalSeconds(), o.totalSeconds(), run.warehouse));
     return 0;
   }
 

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
@@ -48,51 +47,20 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "pycocotools", paramLabel = "pycocotools|mmdet")
   EvalCommand.ModeOption mode;
 
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse; any Hadoop path).")
-  String warehouse;
 
-  @Option(names = "--run-id", paramLabel = "ID",
-      description = "Run id (default: model and UTC time); rerunning an id replaces its rows.")
-  String runId;
 
   @Option(names = "--model", paramLabel = "NAME",
       description = "Model name recorded with the run (default: the results file's name).")
   String model;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master: local[N], spark://host:7077, yarn, k8s://... (default local[*]).")
-  String master;
 
-  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-      description = "Partitions for matching and accumulation (default: Spark's default parallelism).")
-  int partitions;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Extra Spark configuration, e.g. --conf spark.hadoop.fs.s3a.endpoint=...")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+  @CommandLine.Mixin
+  SparkRunOptions run = new SparkRunOptions();
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
-
-  private static void hadoopSetting(Configuration hadoop, String key, String value) {
-    if (key.startsWith("spark.hadoop.")) {
-      hadoop.set(key.substring("spark.hadoop.".length()), value);
-    }
-  }
-
-  /**
-   * The Hadoop configuration Spark will have (the active session's, or spark.hadoop.* settings
-   * from system properties and {@code --conf}), for reading inputs while Spark starts.
-   */
-  static Configuration hadoopBeforeSpark(Map<String, String> conf) {
-    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
-    Configuration hadoop = active != null && !active.sparkContext().isStopped()
-        ? new Configuration(active.sparkContext().hadoopConfiguration()) : new Configuration();
-    System.getProperties().forEach((k, v) -> hadoopSetting(hadoop, k.toString(), v.toString()));
-    conf.forEach((k, v) -> hadoopSetting(hadoop, k, v));
-    return hadoop;
-  }
 
   @Override
   public Integer call() {
@@ -104,21 +72,21 @@ public final class ImportCommand implements Callable<Integer> {
     }
     String name = model != null ? model : new Path(results).getName()
         .replaceFirst("\\.json(\\.gz)?$", "");
-    String id = runId != null ? runId : ImportJob.defaultRunId(name);
+    String id = run.runId != null ? run.runId : ImportJob.defaultRunId(name);
     // read the annotations while Spark starts: they only need Hadoop's file systems
-    Configuration hadoop = hadoopBeforeSpark(conf);
+    Configuration hadoop = run.hadoopBeforeSpark();
     CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> ImportJob.readAnnotations(annotations, hadoop));
-    long chunk = ResultsImport.minSplitBytes(k -> conf.getOrDefault(k, System.getProperty(k)));
+    long chunk = ResultsImport.minSplitBytes(k -> run.conf.getOrDefault(k, System.getProperty(k)));
     CompletableFuture<ResultsImport.Survey> survey = SparkSupport.async("zoobench-results",
         () -> ResultsImport.survey(results, hadoop, chunk));
-    SparkSession spark = SparkSupport.session("zoobench import " + name, master, conf);
-    int parts = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+    SparkSession spark = SparkSupport.session("zoobench import " + name, run.master, run.conf);
+    int parts = run.partitions > 0 ? run.partitions : spark.sparkContext().defaultParallelism();
     ImportJob.Outcome o = new ImportJob(spark, err).run(new ImportJob.Options(annotations,
-        results, evals, warehouse, id, name, master, parts), gt, survey);
+        results, evals, run.warehouse, id, name, run.master, parts), gt, survey);
     out.println(String.format(Locale.ROOT,
         "run %s: %d predictions, evaluation %.1fs, total %.1fs, tables in %s", o.runId(),
-        o.predictions(), o.evalSeconds(), o.totalSeconds(), warehouse));
+        o.predictions(), o.evalSeconds(), o.totalSeconds(), run.warehouse));
     return 0;
   }
 }

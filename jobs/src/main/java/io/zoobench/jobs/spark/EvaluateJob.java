@@ -152,7 +152,8 @@ public final class EvaluateJob {
       staging.write(Tables.TIMINGS, shardTimings);
       staging.write(Tables.FAILURES, failed);
       staging.write(Tables.RUNS, List.of(runRow(o, config, gtSha[0], "succeeded", null, started,
-          gt.imageCount(), failed.size(), predictionCount.value(), devices, evalSeconds, total)));
+          gt.imageCount(), failed.size(), predictionCount.value(), devices, evalSeconds, total,
+          evals)));
       staging.commit();
       return new Outcome(o.runId(), results, gt.imageCount(), failed.size(),
           predictionCount.value(), fps[0] > 0 ? fps[0] : null, fps[1] > 0 ? fps[1] : null,
@@ -245,7 +246,7 @@ public final class EvaluateJob {
           cause instanceof InvalidInputException ? "input" : "job", message));
       failed.write(Tables.FAILURES, rows);
       failed.write(Tables.RUNS, List.of(runRow(o, config, gtSha, "failed", message, started,
-          images, imageFailures, 0, null, 0, 0)));
+          images, imageFailures, 0, null, 0, 0, null)));
       for (String t : List.of(Tables.METRICS, Tables.PER_CATEGORY, Tables.PREDICTIONS,
           Tables.TIMINGS)) {
         failed.write(t, List.of());
@@ -276,10 +277,10 @@ public final class EvaluateJob {
 
   private Row runRow(Options o, String config, String gtSha, String status, String message,
       Timestamp started, long images, long failed, long predictions, String devices,
-      double evalSeconds, double total) {
+      double evalSeconds, double total, List<EvalParams> evals) {
     ModelSpec s = o.spec();
-    String iouTypes = String.join(",", evaluations(s, true).stream().map(EvalParams::label)
-        .toList());
+    String iouTypes = evals == null ? null
+        : String.join(",", evals.stream().map(EvalParams::label).toList());
     return RowFactory.create(s.name(), new Path(o.annotations()).getName(),
         Redact.path(o.annotations()), gtSha, Redact.path(o.images()), null, iouTypes, config,
         ImportJob.sha256(config), status, message, started, Timestamp.from(Instant.now()),
