@@ -2,8 +2,6 @@ package io.zoobench.detect;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -119,10 +117,11 @@ public final class DetectorModel implements AutoCloseable {
       long t2 = System.nanoTime();
       notePeakMemory();
       return new Batch(out, t1 - t0, t2 - t1);
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (ai.djl.engine.EngineException e) {
-      throw new IllegalStateException(spec.name() + ": forward pass failed: " + firstLine(e), e);
+    } catch (IllegalStateException | ai.djl.engine.EngineException e) {
+      // the model does not fit its spec (output layout, input) or fails on this input
+      throw new InvalidInputException(
+          spec.artifact().substring(spec.artifact().lastIndexOf('/') + 1) + " (model " + spec.name() + ", output " + spec.output().name()
+          .toLowerCase(java.util.Locale.ROOT) + "): " + firstLine(e), e);
     }
   }
 
@@ -135,12 +134,6 @@ public final class DetectorModel implements AutoCloseable {
         // the device does not report memory: leave it unknown
       }
     }
-  }
-
-  /** The engine's version, e.g. {@code 2.7.1}. */
-  public static String engineVersion() {
-    DjlRuntime.configure();
-    return Engine.getEngine("PyTorch").getVersion();
   }
 
   @Override

@@ -36,19 +36,13 @@ public final class ShardPlan implements Serializable {
   }
 
   private final List<Shard> shards;
-  private final int images;
 
-  private ShardPlan(List<Shard> shards, int images) {
+  private ShardPlan(List<Shard> shards) {
     this.shards = List.copyOf(shards);
-    this.images = images;
   }
 
   public List<Shard> shards() {
     return shards;
-  }
-
-  public int imageCount() {
-    return images;
   }
 
   /** Plans {@code count} shards (fewer when there are fewer images, at least one). */
@@ -96,6 +90,6 @@ public final class ShardPlan implements Serializable {
       m.sort((a, b) -> Long.compare(a.id(), b.id()));
       shards.add(new Shard(s, List.copyOf(m)));
     }
-    return new ShardPlan(shards, refs.size());
+    return new ShardPlan(shards);
   }
 }

@@ -119,6 +119,26 @@ class DetectorModelFixtureTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aModelThatDoesNotFitItsOutputAdapterIsBadInputNamingTheFile() throws Exception {
+    ModelSpec tv = ZooManifest.resolve(ROOT.resolve("conf/zoo/demo.yaml")
+        + "#shapes-maskrcnn-tiny");
+    ModelSpec wrong = new ModelSpec(tv.name(), tv.arch(), tv.backbone(), tv.style(),
+        tv.lrSchedule(), tv.artifact(), tv.input(), ModelSpec.OutputKind.TENSORS, tv.labels(),
+        tv.scoreThreshold(), tv.maxDetections(), tv.maskThreshold(), tv.batchSize(),
+        tv.reference(), tv.source());
+    byte[] png = Files.readAllBytes(VAL.resolve("images/000001.png"));
+    try (DetectorModel model = DetectorModel.load(wrong, Path.of(wrong.artifact()),
+        Device.cpu())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.run(List.of(
+              new InputPipeline(wrong.input()).prepare(png, "000001.png"))))
+          .isInstanceOf(io.zoobench.coco.InvalidInputException.class)
+          .hasMessageStartingWith("shapes_maskrcnn.pt (model shapes-maskrcnn-tiny, output"
+              + " tensors): ")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
+
   private static String resultJson(long id, Detections d, int k) {
     StringBuilder b = new StringBuilder();
     b.append("{\"image_id\":").append(id).append(",\"category_id\":").append(d.category(k))

@@ -244,14 +244,8 @@ public final class EvaluateJob {
       long imageFailures = rows.size();
       rows.add(RowFactory.create(null, Redact.path(o.modelRef()),
           cause instanceof InvalidInputException ? "input" : "job", message));
-      failed.write(Tables.FAILURES, rows);
-      failed.write(Tables.RUNS, List.of(runRow(o, config, gtSha, "failed", message, started,
-          images, imageFailures, 0, null, 0, 0, null)));
-      for (String t : List.of(Tables.METRICS, Tables.PER_CATEGORY, Tables.PREDICTIONS,
-          Tables.TIMINGS)) {
-        failed.write(t, List.of());
-      }
-      failed.commit();
+      failed.commitFailedRun(rows, runRow(o, config, gtSha, "failed", message, started, images,
+          imageFailures, 0, null, 0, 0, null));
     } catch (RuntimeException e) {
       log("could not record the failed run: " + Redact.path(String.valueOf(e.getMessage())));
     }

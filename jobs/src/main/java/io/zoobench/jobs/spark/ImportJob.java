@@ -180,15 +180,9 @@ public final class ImportJob {
     try {
       Warehouse.Staging failed = warehouse.stage(o.runId());
       String message = Redact.path(String.valueOf(cause.getMessage()));
-      failed.write(Tables.FAILURES, List.of(RowFactory.create(null, Redact.path(o.results()),
-          cause instanceof InvalidInputException ? "input" : "job", message)));
-      failed.write(Tables.RUNS, List.of(runRow(o, config, gtSha, null, "failed", message, started,
-          0, 0, 0, 0)));
-      for (String t : List.of(Tables.METRICS, Tables.PER_CATEGORY, Tables.PREDICTIONS,
-          Tables.TIMINGS)) {
-        failed.write(t, List.of());
-      }
-      failed.commit();
+      failed.commitFailedRun(List.of(RowFactory.create(null, Redact.path(o.results()),
+          cause instanceof InvalidInputException ? "input" : "job", message)),
+          runRow(o, config, gtSha, null, "failed", message, started, 0, 0, 0, 0));
     } catch (RuntimeException e) {
       log("could not record the failed run: " + Redact.path(String.valueOf(e.getMessage())));
     }

@@ -127,14 +127,14 @@ final class ShardRunner implements Serializable {
     try {
       index = gpuAddress == null ? 0 : Integer.parseInt(gpuAddress.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("the task's gpu address '" + gpuAddress + "' is not a"
+      throw new InvalidInputException("the task's gpu address '" + gpuAddress + "' is not a"
           + " CUDA device index: make the discovery script print indices (conf/gpu-discovery.sh)");
     }
     if (DjlRuntime.hasGpu(index)) {
       return Device.gpu(index);
     }
     if (mode.equals("gpu")) {
-      throw new IllegalStateException(DEVICE + "=gpu but the PyTorch engine has no CUDA device "
+      throw new InvalidInputException(DEVICE + "=gpu but the PyTorch engine has no CUDA device "
           + index + " (CPU natives, or no CUDA runtime): see docs/gpu.md");
     }
     return Device.cpu();

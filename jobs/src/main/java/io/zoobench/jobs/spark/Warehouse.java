@@ -163,6 +163,21 @@ public final class Warehouse {
       write(table, spark.createDataFrame(rows, Tables.schema(table)).coalesce(1));
     }
 
+    /**
+     * Publishes a failed run: its {@code failures} rows and {@code runs} row, every other table
+     * empty (so readers see the run's schema, and no rows of an earlier run of the same id).
+     */
+    public void commitFailedRun(List<Row> failures, Row run) {
+      write(Tables.FAILURES, failures);
+      write(Tables.RUNS, List.of(run));
+      for (String t : Tables.names()) {
+        if (!written.contains(t)) {
+          write(t, List.of());
+        }
+      }
+      commit();
+    }
+
     /** Tables written so far. */
     public List<String> written() {
       return List.copyOf(written);
