@@ -87,7 +87,8 @@ final class PolygonRasterizer {
       }
       double xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
       xd = (xd + .5) / SCALE - .5;
-      if (Math.floor(xd) != xd || xd < 0 || xd > w - 1) {
+      // (long) xd == xd: xd is whole; Math.floor is a call, not an instruction, under C1
+      if ((long) xd != xd || xd < 0 || xd > w - 1) {
         continue;
       }
       double yd = v[j] < v[j - 1] ? v[j] : v[j - 1];
@@ -97,9 +98,12 @@ final class PolygonRasterizer {
       } else if (yd > h) {
         yd = h;
       }
-      yd = Math.ceil(yd);
+      long up = (long) yd; // ceil of 0 <= yd <= h, without Math.ceil (as above)
+      if (up < yd) {
+        up++;
+      }
       cx[nc] = (int) xd;
-      cy[nc] = (int) yd;
+      cy[nc] = (int) up;
       nc++;
     }
     // maskApi sorts the crossings' pixel indices x*h+y: here a counting sort by column (0 <= x

@@ -71,6 +71,21 @@ final class DetectionBlock implements Serializable {
     }
   }
 
+  /** Appends record {@code i} of {@code chunk} (this block's image). */
+  void add(PredictionChunk chunk, int i, boolean withMasks) {
+    ensure(size + 1);
+    int k = size++;
+    categories[k] = chunk.categoryIds[i];
+    System.arraycopy(chunk.boxes, i * 4, boxes, k * 4, 4);
+    scores[k] = chunk.scores[i];
+    detIndex[k] = chunk.firstRecord + i;
+    maskHeights[k] = -1;
+    if (withMasks && chunk.maskHeights[i] >= 0) {
+      putMask(k, chunk.maskHeights[i], chunk.maskWidths[i], chunk.arena, chunk.maskStarts[i],
+          chunk.maskLengths[i]);
+    }
+  }
+
   private void putMask(int i, int h, int w, byte[] src, int off, int len) {
     if (arenaSize + len > arena.length) {
       arena = Arrays.copyOf(arena, Math.max(arenaSize + len, arena.length * 2 + 256));

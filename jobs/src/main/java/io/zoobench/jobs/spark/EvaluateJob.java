@@ -147,13 +147,9 @@ public final class EvaluateJob {
       String devices = String.join(",", new TreeSet<>(shardTimings.stream()
           .map(r -> r.getString(12)).toList()));
       double total = (System.nanoTime() - t0) / 1e9;
-      staging.write(Tables.METRICS, metrics);
-      staging.write(Tables.PER_CATEGORY, perCategory);
-      staging.write(Tables.TIMINGS, shardTimings);
-      staging.write(Tables.FAILURES, failed);
-      staging.write(Tables.RUNS, List.of(runRow(o, config, gtSha[0], "succeeded", null, started,
-          gt.imageCount(), failed.size(), predictionCount.value(), devices, evalSeconds, total,
-          evals)));
+      staging.writeRunTables(metrics, perCategory, shardTimings, failed, runRow(o, config,
+          gtSha[0], "succeeded", null, started, gt.imageCount(), failed.size(),
+          predictionCount.value(), devices, evalSeconds, total, evals));
       staging.commit();
       return new Outcome(o.runId(), results, gt.imageCount(), failed.size(),
           predictionCount.value(), fps[0] > 0 ? fps[0] : null, fps[1] > 0 ? fps[1] : null,

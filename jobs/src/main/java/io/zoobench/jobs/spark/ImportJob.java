@@ -25,15 +25,17 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code zoobench import}: evaluates an existing results file on Spark and appends the run to
- * the warehouse. Plan: read the ground truth on the driver; turn the results into prediction
- * rows in a task (staged as the run's predictions table); evaluate each IoU type with
+ * the warehouse. Plan: read the ground truth on the driver; read and check the results in
+ * tasks, one columnar {@link PredictionChunk} per byte range, kept by Spark; write them as the
+ * run's predictions table; evaluate every IoU type from the same chunks with
  * {@link SparkCocoEvaluation}; stage metrics, per-category AP and the runs row; commit. A run
  * that fails on bad input is recorded ({@code runs.status = failed} and a {@code failures} row)
  * and publishes nothing else.
@@ -97,7 +99,6 @@ public final class ImportJob {
     Warehouse.Staging staging = warehouse.stage(o.runId());
     String config = config(o);
     String[] gtSha = new String[1];
-    String[] resultsSha = new String[1];
     try {
       Redact.checkNoCredentials("--annotations", o.annotations());
       Redact.checkNoCredentials("--results", o.results());
@@ -109,39 +110,46 @@ public final class ImportJob {
           gt.imageCount(), gt.categories().size(), gt.annotationCount(),
           (System.nanoTime() - t0) / 1e9));
 
+      long count;
+      long te;
+      List<EvalResult> results;
       ResultsImport.Survey survey = surveyed != null ? join(surveyed)
           : ResultsImport.survey(o.results(), spark.sparkContext().hadoopConfiguration(),
               ResultsImport.minSplitBytes(k -> spark.conf().get(k, null)));
-      resultsSha[0] = survey.sha256();
       org.apache.spark.util.LongAccumulator records = spark.sparkContext().longAccumulator();
       boolean firstHasBbox = survey.firstHasBbox();
-      Dataset<Row> rows = ResultsImport.rows(spark, o.results(), gt, o.evaluations(), survey,
-          records);
-      long tr = System.nanoTime();
-      SparkSupport.withJobGroup(spark, "IMPORT-RESULTS", "read and check "
-          + Redact.path(o.results()), () -> {
-            staging.write(Tables.PREDICTIONS, rows);
-            return null;
-          });
-      Dataset<Row> predictions = spark.read().parquet(staging.path(Tables.PREDICTIONS).toString());
-      long count = records.value();
-      log(String.format(Locale.ROOT, "results: %d predictions read, checked and staged in %.1fs",
-          count, (System.nanoTime() - tr) / 1e9));
+      // read and checked once, kept (columnar) for the table and the evaluation
+      JavaRDD<PredictionChunk> chunks = ResultsImport.chunks(spark, o.results(), gt,
+          o.evaluations(), survey, spark.sparkContext().defaultParallelism())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long tr = System.nanoTime();
+        SparkSupport.withJobGroup(spark, "IMPORT-RESULTS", "read and check "
+            + Redact.path(o.results()), () -> {
+              staging.write(Tables.PREDICTIONS, ResultsImport.rows(spark, chunks, records));
+              return null;
+            });
+        count = records.value();
+        log(String.format(Locale.ROOT, "results: %d predictions read, checked and staged in %.1fs",
+            count, (System.nanoTime() - tr) / 1e9));
 
-      List<EvalResult> results;
+        te = System.nanoTime();
+        boolean[] fromMask = new boolean[o.evaluations().size()];
+        for (int i = 0; i < fromMask.length; i++) {
+          fromMask[i] = io.zoobench.eval.EvalInputs.areaFromMask(o.evaluations().get(i),
+              firstHasBbox);
+        }
+        String labels = String.join(",",
+            o.evaluations().stream().map(EvalParams::label).toList());
+        results = SparkSupport.withJobGroup(spark, "EVALUATE",
+            "COCO " + labels + " evaluation of " + o.model(),
+            () -> SparkCocoEvaluation.evaluateChunks(spark, o.evaluations(), gt, chunks,
+                fromMask, o.partitions()));
+      } finally {
+        chunks.unpersist(false);
+      }
       List<Row> metrics = new ArrayList<>();
       List<Row> perCategory = new ArrayList<>();
-      long te = System.nanoTime();
-      boolean[] fromMask = new boolean[o.evaluations().size()];
-      for (int i = 0; i < fromMask.length; i++) {
-        fromMask[i] = io.zoobench.eval.EvalInputs.areaFromMask(o.evaluations().get(i),
-            firstHasBbox);
-      }
-      String labels = String.join(",", o.evaluations().stream().map(EvalParams::label).toList());
-      results = SparkSupport.withJobGroup(spark, "EVALUATE",
-          "COCO " + labels + " evaluation of " + o.model(),
-          () -> SparkCocoEvaluation.evaluate(spark, o.evaluations(), gt, predictions, fromMask,
-              o.partitions()));
       for (EvalResult r : results) {
         log(String.format(Locale.ROOT, "%s: AP %.4f", r.params().label(), r.stats()[0]));
         for (String line : r.summaryLines()) {
@@ -153,13 +161,9 @@ public final class ImportJob {
       double evalSeconds = (System.nanoTime() - te) / 1e9;
       long tw = System.nanoTime();
       double total = (System.nanoTime() - t0) / 1e9;
-      Row run = runRow(o, config, gtSha[0], resultsSha[0], "succeeded", null,
+      Row run = runRow(o, config, gtSha[0], survey.sha256(), "succeeded", null,
           started, gt.imageCount(), count, evalSeconds, total);
-      staging.write(Tables.METRICS, metrics);
-      staging.write(Tables.PER_CATEGORY, perCategory);
-      staging.write(Tables.TIMINGS, List.of());
-      staging.write(Tables.FAILURES, List.of());
-      staging.write(Tables.RUNS, List.of(run));
+      staging.writeRunTables(metrics, perCategory, List.of(), List.of(), run);
       long tc = System.nanoTime();
       staging.commit();
       log(String.format(Locale.ROOT, "tables written in %.1fs, committed in %.1fs",

@@ -10,26 +10,31 @@ import io.zoobench.mask.Rle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Turns a results file (any Hadoop path, plain or gzip) into prediction rows inside a Spark
- * task, streaming, so the driver never holds the detections. Every record is checked as the
+ * Turns a results file (any Hadoop path, plain or gzip) into prediction rows inside Spark
+ * tasks (one {@link PredictionChunk} per byte range), so the driver never holds the
+ * detections. Every record is checked as the
  * single-process evaluator checks it (same rules, same messages); polygon masks are rasterised
  * at the image size and uncompressed ones re-encoded, so the predictions table only holds
  * compressed RLE. {@code det_index} keeps the file order, which breaks score ties.
@@ -50,10 +55,12 @@ public final class ResultsImport {
     final List<EvalParams> params;
     final SparkSupport.HadoopConf conf;
     final boolean firstHasBbox;
+    final int chunkRecords;
 
     Context(String path, String name, CocoDataset gt, List<EvalParams> params,
-        SparkSupport.HadoopConf conf, boolean firstHasBbox) {
+        SparkSupport.HadoopConf conf, boolean firstHasBbox, int chunkRecords) {
       this.firstHasBbox = firstHasBbox;
+      this.chunkRecords = chunkRecords;
       this.path = path;
       this.name = name;
       this.gtName = gt.source();
@@ -88,24 +95,25 @@ public final class ResultsImport {
   }
 
   /**
-   * What the driver knows of a results file before reading it in tasks: its sha256, whether
-   * the first result has a bbox (pycocotools' loadRes decides detection areas on it), and its
-   * chunks of whole records. One sequential pass; the CLI runs it while Spark starts.
+   * What the driver knows of a results file before reading it in tasks: whether the first
+   * result has a bbox (pycocotools' loadRes decides detection areas on it), its chunks of whole
+   * records, and its sha256. The CLI surveys while Spark starts; the digest is computed by a
+   * thread of its own (a second sequential read), so tasks need not wait for it.
    */
-  public static final class Survey implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final String sha256;
+  public static final class Survey {
+    private final CompletableFuture<String> sha256;
     private final boolean firstHasBbox;
     final ResultsSplits.Survey chunks;
 
-    Survey(String sha256, boolean firstHasBbox, ResultsSplits.Survey chunks) {
+    Survey(CompletableFuture<String> sha256, boolean firstHasBbox, ResultsSplits.Survey chunks) {
       this.sha256 = sha256;
       this.firstHasBbox = firstHasBbox;
       this.chunks = chunks;
     }
 
+    /** The file's sha256 (waits for the digest). */
     public String sha256() {
-      return sha256;
+      return ImportJob.join(sha256);
     }
 
     public boolean firstHasBbox() {
@@ -125,15 +133,31 @@ public final class ResultsImport {
           false)) {
         firstHasBbox = !s.hasNext() || s.next().bbox() != null;
       }
+      CompletableFuture<String> sha = SparkSupport.async("zoobench-results-sha256",
+          () -> sha256(fs, p, path));
       long len = fs.getFileStatus(p).getLen();
       try (InputStream in = fs.open(p)) {
-        ResultsSplits.Survey chunks = ResultsSplits.survey(in, len, minSplitBytes);
-        return new Survey(chunks.sha256(), firstHasBbox, chunks);
+        return new Survey(sha, firstHasBbox, ResultsSplits.survey(in, len, minSplitBytes));
       }
     } catch (java.io.FileNotFoundException e) {
       throw new InvalidInputException(Redact.path(path) + ": no such file");
     } catch (IOException e) {
       throw new InvalidInputException(Redact.path(path) + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static String sha256(FileSystem fs, Path p, String path) {
+    try (InputStream in = fs.open(p)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int r; (r = in.read(buf)) > 0; ) {
+        md.update(buf, 0, r);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new InvalidInputException(Redact.path(path) + ": cannot read: " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -148,116 +172,125 @@ public final class ResultsImport {
    */
   public static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
       List<EvalParams> params, Survey survey, LongAccumulator records) {
-    return rows(spark, path, gt, params, survey, records,
-        spark.sparkContext().defaultParallelism());
+    return rows(spark, chunks(spark, path, gt, params, survey,
+        spark.sparkContext().defaultParallelism()), records);
   }
 
-  /** As the public {@code rows}, read by up to {@code tasks} tasks. */
-  static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
-      List<EvalParams> params, Survey survey, LongAccumulator records, int tasks) {
+  /**
+   * The results file read and checked by up to {@code tasks} tasks, into
+   * {@link PredictionChunk}s (lazy: nothing is read until a job needs it).
+   */
+  static JavaRDD<PredictionChunk> chunks(SparkSession spark, String path, CocoDataset gt,
+      List<EvalParams> params, Survey survey, int tasks) {
+    return chunks(spark, path, gt, params, survey, tasks, CHUNK_RECORDS);
+  }
+
+  /** As above, with chunks of at most {@code chunkRecords} records. */
+  static JavaRDD<PredictionChunk> chunks(SparkSession spark, String path, CocoDataset gt,
+      List<EvalParams> params, Survey survey, int tasks, int chunkRecords) {
     Path p = new Path(path);
     Context ctx = new Context(path, p.getName(), gt, params,
         new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()),
-        survey.firstHasBbox());
+        survey.firstHasBbox(), chunkRecords);
     List<ResultsSplits.Split> splits = survey.chunks.group(tasks);
-    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
+    return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(splits, splits.size())
-        .mapPartitions(it -> new RowIterator(ctx, it.next(), records));
-    return spark.createDataFrame(rdd, Tables.schema(Tables.PREDICTIONS));
+        .flatMap(split -> read(ctx, split).iterator());
   }
 
-  /** Streams and checks records, one row each. */
-  private static final class RowIterator implements Iterator<Row> {
-    private final Context ctx;
-    private final long offset;
-    private final LongAccumulator records;
-    private long count;
-    private final ResultsStream stream;
-    private final boolean[] fromMask;
-    private boolean finished;
+  /**
+   * The predictions table's rows of {@code chunks}, built from the columns without a
+   * {@code Row} per detection; {@code records} counts them as they are written.
+   */
+  static Dataset<Row> rows(SparkSession spark, JavaRDD<PredictionChunk> chunks,
+      LongAccumulator records) {
+    RDD<InternalRow> rows = chunks.rdd().toJavaRDD().flatMap(c -> {
+      records.add(c.size);
+      return c.rows();
+    }).rdd();
+    // Spark's own path for rows already in its internal form (public in the bytecode)
+    return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows,
+        Tables.schema(Tables.PREDICTIONS), false);
+  }
 
-    RowIterator(Context ctx, ResultsSplits.Split split, LongAccumulator records) {
-      this.ctx = ctx;
-      this.offset = split.firstRecord();
-      this.records = records;
-      Path p = new Path(ctx.path);
-      FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
-      InputStream in;
+  /**
+   * Mask counts and records one chunk holds at most before the next begins: its columns are
+   * single arrays, and a chunk is the unit Spark keeps or spills.
+   */
+  static final int CHUNK_ARENA_BYTES = 256 << 20;
+  static final int CHUNK_RECORDS = 1 << 22;
+
+  /**
+   * Reads and checks one range of whole records, as the single-process evaluator would, into
+   * chunks of at most {@link #CHUNK_RECORDS} records and about {@link #CHUNK_ARENA_BYTES} of
+   * mask counts each.
+   */
+  static List<PredictionChunk> read(Context ctx, ResultsSplits.Split split) {
+    Path p = new Path(ctx.path);
+    FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
+    InputStream in;
+    try {
+      FSDataInputStream raw = fs.open(p);
+      in = split.whole() ? raw : ResultsSplits.asList(raw, split);
+    } catch (IOException e) {
+      throw new InvalidInputException(Redact.path(ctx.path) + ": cannot read: "
+          + e.getMessage());
+    }
+    boolean[] fromMask = new boolean[ctx.params.size()];
+    for (int i = 0; i < fromMask.length; i++) {
+      fromMask[i] = EvalInputs.areaFromMask(ctx.params.get(i), ctx.firstHasBbox);
+    }
+    List<PredictionChunk> chunks = new ArrayList<>();
+    PredictionChunk chunk = new PredictionChunk(split.firstRecord());
+    chunks.add(chunk);
+    try (ResultsStream stream = ResultsStream.open(in, ctx.name, true)) {
+      while (stream.hasNext()) {
+        if (chunk.arenaSize >= CHUNK_ARENA_BYTES || chunk.size >= ctx.chunkRecords) {
+          chunk = new PredictionChunk(chunk.firstRecord + chunk.size);
+          chunks.add(chunk);
+        }
+        add(ctx, chunk, split.firstRecord(), stream.next(), fromMask);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return chunks;
+  }
+
+  private static void add(Context ctx, PredictionChunk chunk, long splitFirstRecord,
+      ResultsStream.Record r, boolean[] fromMask) {
+    int index = (int) (splitFirstRecord + r.index());
+    int k = Arrays.binarySearch(ctx.imageIds, r.imageId());
+    if (k < 0) {
+      throw new InvalidInputException(EvalInputs.unknownImage(ctx.name, index, r.imageId(),
+          r.categoryId(), ctx.gtName));
+    }
+    Segmentation seg = r.segmentation();
+    if (seg instanceof Segmentation.Polygons poly) {
+      Rle rle;
       try {
-        FSDataInputStream raw = fs.open(p);
-        in = split.whole() ? raw : ResultsSplits.asList(raw, split);
-      } catch (IOException e) {
-        throw new InvalidInputException(Redact.path(ctx.path) + ": cannot read: "
-            + e.getMessage());
+        rle = poly.toRle(ctx.heights[k], ctx.widths[k]);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(EvalInputs.resultLabel(ctx.name, index, r.imageId())
+            + ": segmentation: " + e.getMessage());
       }
-      stream = ResultsStream.open(in, ctx.name, true);
-      fromMask = new boolean[ctx.params.size()];
+      seg = new Segmentation.CompressedRle(rle.height(), rle.width(),
+          rle.toCompressedString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+    Segmentation.CompressedRle c = (Segmentation.CompressedRle) seg;
+    if (Arrays.binarySearch(ctx.categoryIds, r.categoryId()) >= 0) {
       for (int i = 0; i < fromMask.length; i++) {
-        fromMask[i] = EvalInputs.areaFromMask(ctx.params.get(i), ctx.firstHasBbox);
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      boolean more = stream.hasNext();
-      if (!more && !finished) {
-        finished = true;
-        try {
-          stream.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        records.add(count);
-      }
-      return more;
-    }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      ResultsStream.Record r = stream.next();
-      count++;
-      int index = (int) (offset + r.index());
-      int k = Arrays.binarySearch(ctx.imageIds, r.imageId());
-      if (k < 0) {
-        throw new InvalidInputException(EvalInputs.unknownImage(ctx.name, index, r.imageId(),
-            r.categoryId(), ctx.gtName));
-      }
-      Segmentation seg = r.segmentation();
-      if (seg instanceof Segmentation.Polygons poly) {
-        Rle rle;
-        try {
-          rle = poly.toRle(ctx.heights[k], ctx.widths[k]);
-        } catch (IllegalArgumentException e) {
-          throw new InvalidInputException(EvalInputs.resultLabel(ctx.name, index, r.imageId())
-              + ": segmentation: " + e.getMessage());
-        }
-        seg = new Segmentation.CompressedRle(rle.height(), rle.width(),
-            rle.toCompressedString().getBytes(StandardCharsets.ISO_8859_1));
-      }
-      Segmentation.CompressedRle c = (Segmentation.CompressedRle) seg;
-      if (Arrays.binarySearch(ctx.categoryIds, r.categoryId()) >= 0) {
-        for (int i = 0; i < fromMask.length; i++) {
-          String problem = EvalInputs.problem(ctx.params.get(i), fromMask[i], r.bbox() != null,
-              c != null, c != null, c == null ? null : c.counts(), 0,
-              c == null ? 0 : c.counts().length, c == null ? 0 : c.height(),
-              c == null ? 0 : c.width());
-          if (problem != null) {
-            throw new InvalidInputException(
-                EvalInputs.resultLabel(ctx.name, index, r.imageId()) + ": " + problem);
-          }
+        String problem = EvalInputs.problem(ctx.params.get(i), fromMask[i], r.bbox() != null,
+            c != null, c != null, c == null ? null : c.counts(), 0,
+            c == null ? 0 : c.counts().length, c == null ? 0 : c.height(),
+            c == null ? 0 : c.width());
+        if (problem != null) {
+          throw new InvalidInputException(
+              EvalInputs.resultLabel(ctx.name, index, r.imageId()) + ": " + problem);
         }
       }
-      Double[] bbox = null;
-      if (r.bbox() != null) {
-        bbox = new Double[] {r.bbox()[0], r.bbox()[1], r.bbox()[2], r.bbox()[3]};
-      }
-      Row segRow = c == null ? null : RowFactory.create(new Integer[] {c.height(), c.width()},
-          new String(c.counts(), StandardCharsets.ISO_8859_1));
-      return RowFactory.create(r.imageId(), r.categoryId(), bbox, r.score(), segRow,
-          offset + r.index());
     }
+    chunk.add(r.imageId(), r.categoryId(), r.bbox(), r.score(), c == null ? -1 : c.height(),
+        c == null ? -1 : c.width(), c == null ? null : c.counts());
   }
 }

@@ -6,9 +6,6 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -16,8 +13,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 /**
  * Byte ranges of a plain results file ({@code [{...}, {...}, ...]}) that start and end at
  * record boundaries, so that several tasks can read one file. One sequential pass on the driver
- * ({@link #survey}) computes the file's sha256 and, with a json state machine (strings, escapes,
- * depth), cuts it into chunks of whole records and counts the records before each chunk; chunks
+ * ({@link #survey}), with a json state machine (strings, escapes, depth), cuts it into chunks of whole records and counts the records before each chunk; chunks
  * are then grouped into as many ranges as there are cores ({@link Survey#group}). Record
  * positions therefore never depend on the number of tasks. A gzip file, or one whose structure
  * the scan does not recognise, is one range: its single reader reports the precise error.
@@ -37,8 +33,8 @@ final class ResultsSplits {
     }
   }
 
-  /** What one pass over a results file says: its sha256 and its chunks of whole records. */
-  record Survey(String sha256, List<Split> chunks) implements Serializable {
+  /** What one pass over a results file says: its chunks of whole records. */
+  record Survey(List<Split> chunks) implements Serializable {
     /** The chunks merged into at most {@code parts} ranges of consecutive chunks, by bytes. */
     List<Split> group(int parts) {
       if (chunks.size() <= Math.max(1, parts)) {
@@ -67,30 +63,22 @@ final class ResultsSplits {
   }
 
   /**
-   * Reads {@code in} (the whole file, {@code len} bytes) once: sha256 and chunks of about
+   * Reads {@code in} (the whole file, {@code len} bytes) once: chunks of about
    * {@code chunkBytes}.
    */
   static Survey survey(InputStream in, long len, long chunkBytes) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
     Scanner scanner = new Scanner(Math.max(1, chunkBytes));
     byte[] buf = new byte[1 << 16];
     boolean first = true;
     for (int r; (r = in.read(buf)) > 0; ) {
-      md.update(buf, 0, r);
       if (first && r >= 2 && buf[0] == 0x1f && buf[1] == (byte) 0x8b) {
         scanner.fail(); // gzip: not seekable by record
       }
       first = false;
       scanner.scan(buf, r);
     }
-    String sha = HexFormat.of().formatHex(md.digest());
     List<Split> chunks = scanner.finish(len);
-    return new Survey(sha, chunks != null ? chunks
+    return new Survey(chunks != null ? chunks
         : List.of(new Split(0, 0, len, true, true, 0)));
   }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -63,6 +64,55 @@ public final class SparkCocoEvaluation {
   public static List<EvalResult> evaluate(
       SparkSession spark, List<EvalParams> params, CocoDataset gt, Dataset<Row> predictions,
       boolean[] areaFromMask, int partitions) {
+    boolean masks = needsMasks(params, areaFromMask);
+    Dataset<Row> columns = predictions.select(functions.col("image_id"),
+        functions.col("category_id"), functions.col("bbox"), functions.col("score"),
+        masks ? functions.col("segmentation")
+            : functions.lit(null).cast(Tables.SEGMENTATION).as("segmentation"),
+        functions.col("det_index"));
+    // map side: one columnar block per (partition, image); shuffle blocks, not rows
+    JavaPairRDD<Long, DetectionBlock> mapSide = columns.javaRDD()
+        .mapPartitionsToPair(it -> {
+          Map<Long, DetectionBlock> byId = new HashMap<>();
+          while (it.hasNext()) {
+            Row r = it.next();
+            byId.computeIfAbsent(r.getLong(0), DetectionBlock::new).add(r, masks);
+          }
+          List<Tuple2<Long, DetectionBlock>> out = new ArrayList<>(byId.size());
+          byId.forEach((id, b) -> out.add(new Tuple2<>(id, b)));
+          return out.iterator();
+        });
+    return evaluateBlocks(spark, params, gt, mapSide, areaFromMask, partitions);
+  }
+
+  /**
+   * As {@link #evaluate(SparkSession, List, CocoDataset, Dataset, boolean[], int)}, from the
+   * checked chunks of an import (read once for the table and the evaluation).
+   */
+  static List<EvalResult> evaluateChunks(
+      SparkSession spark, List<EvalParams> params, CocoDataset gt,
+      JavaRDD<PredictionChunk> chunks, boolean[] areaFromMask, int partitions) {
+    boolean masks = needsMasks(params, areaFromMask);
+    return evaluateBlocks(spark, params, gt, chunks.flatMapToPair(c -> c.blocks(masks)),
+        areaFromMask, partitions);
+  }
+
+  /** Whether any evaluation reads masks (otherwise they stay out of the shuffle). */
+  static boolean needsMasks(List<EvalParams> params, boolean[] areaFromMask) {
+    boolean masks = false;
+    for (int i = 0; i < params.size(); i++) {
+      masks |= params.get(i).iouType() == EvalParams.IouType.SEGM || areaFromMask[i];
+    }
+    return masks;
+  }
+
+  /**
+   * The evaluation proper, from map-side blocks (one per image and partition, any number per
+   * image): blocks are merged by image, then matched and accumulated.
+   */
+  private static List<EvalResult> evaluateBlocks(
+      SparkSession spark, List<EvalParams> params, CocoDataset gt,
+      JavaPairRDD<Long, DetectionBlock> mapSide, boolean[] areaFromMask, int partitions) {
     int ne = params.size();
     List<EvalInputs> gtOnly = new ArrayList<>();
     for (EvalParams p : params) {
@@ -77,31 +127,11 @@ public final class SparkCocoEvaluation {
     Broadcast<Map<Long, ImageGroundTruth>> gtBlocks = jsc.broadcast(blocks);
     HashPartitioner byImage = new HashPartitioner(partitions);
     ImageMatcher[] matchers = new ImageMatcher[ne];
-    boolean withMasks = false;
     for (int i = 0; i < ne; i++) {
       matchers[i] = new ImageMatcher(params.get(i), first.categoryIds());
-      // masks travel only when an evaluation reads them
-      withMasks |= params.get(i).iouType() == EvalParams.IouType.SEGM || areaFromMask[i];
     }
-    boolean masks = withMasks;
-    Dataset<Row> columns = predictions.select(functions.col("image_id"),
-        functions.col("category_id"), functions.col("bbox"), functions.col("score"),
-        masks ? functions.col("segmentation")
-            : functions.lit(null).cast(Tables.SEGMENTATION).as("segmentation"),
-        functions.col("det_index"));
-    // map side: one columnar block per (partition, image); shuffle blocks, not rows
-    JavaPairRDD<Long, DetectionBlock> blocksByImage = columns.javaRDD()
-        .mapPartitionsToPair(it -> {
-          Map<Long, DetectionBlock> byId = new HashMap<>();
-          while (it.hasNext()) {
-            Row r = it.next();
-            byId.computeIfAbsent(r.getLong(0), DetectionBlock::new).add(r, masks);
-          }
-          List<Tuple2<Long, DetectionBlock>> out = new ArrayList<>(byId.size());
-          byId.forEach((id, b) -> out.add(new Tuple2<>(id, b)));
-          return out.iterator();
-        })
-        .reduceByKey(byImage, DetectionBlock::merge);
+    JavaPairRDD<Long, DetectionBlock> blocksByImage =
+        mapSide.reduceByKey(byImage, DetectionBlock::merge);
 
     // every GT image is matched in the partition its id hashes to, with or without detections;
     // outcomes are keyed by (evaluation, category)

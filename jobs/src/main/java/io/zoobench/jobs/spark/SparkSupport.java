@@ -19,6 +19,9 @@ public final class SparkSupport {
   /** Master used when none is given: Spark embedded in this JVM, one task per core. */
   public static final String DEFAULT_MASTER = "local[*]";
 
+  /** Hadoop's implementation of {@code file:} paths, as a Spark setting. */
+  static final String LOCAL_FS_KEY = "spark.hadoop.fs.file.impl";
+
   private SparkSupport() {}
 
   /**
@@ -44,6 +47,10 @@ public final class SparkSupport {
       b.master(DEFAULT_MASTER);
     }
     b.config("spark.ui.showConsoleProgress", "false");
+    b.config(LOCAL_FS_KEY, ForklessLocalFileSystem.class.getName());
+    // the runs table has 28 columns: without this, every write of it warns that its plan's
+    // text was truncated (the default is 25)
+    b.config("spark.sql.debug.maxToStringFields", "64");
     // partition directories are run ids: keep them strings even when they look like numbers
     b.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
     conf.forEach(b::config);

@@ -131,7 +131,7 @@ public final class Warehouse {
   public final class Staging {
     private final String runId;
     private final Path dir;
-    private final List<String> written = new ArrayList<>();
+    private final List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Staging(String runId, Path dir) {
       this.runId = runId;
@@ -161,6 +161,52 @@ public final class Warehouse {
     /** Writes small driver-side rows as this run's table. */
     public void write(String table, List<Row> rows) {
       write(table, spark.createDataFrame(rows, Tables.schema(table)).coalesce(1));
+    }
+
+    /** Writes a succeeded run's small tables (everything but its predictions). */
+    public void writeRunTables(List<Row> metrics, List<Row> perCategory, List<Row> timings,
+        List<Row> failures, Row run) {
+      java.util.Map<String, List<Row>> tables = new java.util.LinkedHashMap<>();
+      tables.put(Tables.METRICS, metrics);
+      tables.put(Tables.PER_CATEGORY, perCategory);
+      tables.put(Tables.TIMINGS, timings);
+      tables.put(Tables.FAILURES, failures);
+      tables.put(Tables.RUNS, List.of(run));
+      writeAll(tables);
+    }
+
+    /**
+     * Writes several small tables side by side (a thread each, on threads of their own rather
+     * than a shared pool): each write is a short Spark job whose planning and commit dominate,
+     * so overlapping them saves most of their wall time. Fails with the first table's failure.
+     */
+    private void writeAll(java.util.Map<String, List<Row>> tables) {
+      List<Thread> threads = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      tables.forEach((table, rows) -> {
+        Thread t = new Thread(() -> {
+          try {
+            write(table, rows);
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          }
+        }, "zoobench-write-" + table);
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+      });
+      try {
+        for (Thread t : threads) {
+          t.join();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing run " + runId, e);
+      }
+      if (failure.get() != null) {
+        throw failure.get();
+      }
     }
 
     /**

@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Reading one results file with several tasks: the driver's single pass cuts it into chunks of
@@ -32,8 +32,10 @@ class ResultsSplitsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3, 5, 64})
-  void splitReadEqualsTheFileForAnyNumberOfTasks(int tasks) throws Exception {
+  @CsvSource({"1, 4194304", "2, 4194304", "3, 4194304", "5, 4194304", "64, 4194304",
+      "1, 7", "3, 1"})
+  void splitReadEqualsTheFileForAnyNumberOfTasksAndChunks(int tasks, int chunkRecords)
+      throws Exception {
     SparkSession spark = LocalSpark.get();
     ReferenceCases.Mode m = ReferenceCases.all()
         .filter(x -> x.caseName().startsWith("16") && x.mode().equals("proposal"))
@@ -51,11 +53,19 @@ class ResultsSplitsTest {
     }
     CocoResults file = CocoJsonReader.readResults(m.dt(), true);
 
-    var read = ResultsImport.rows(spark, m.dt().toString(), CocoJsonReader.readDataset(m.gt()),
-        List.of(EvalParams.proposals()), s, spark.sparkContext().longAccumulator(), tasks);
+    var chunks = ResultsImport.chunks(spark, m.dt().toString(),
+        CocoJsonReader.readDataset(m.gt()), List.of(EvalParams.proposals()), s, tasks,
+        chunkRecords);
+    assertThat(chunks.collect()).allSatisfy(c -> assertThat(c.size).isLessThanOrEqualTo(
+        chunkRecords));
+    var records = spark.sparkContext().longAccumulator();
+    var read = ResultsImport.rows(spark, chunks, records);
     assertThat(read.rdd().getNumPartitions()).isEqualTo(ranges.size());
-    List<Row> rows = read.orderBy("det_index").collectAsList();
+    // one pass, as the table write makes (the accumulator counts every pass)
+    List<Row> rows = new java.util.ArrayList<>(read.collectAsList());
+    rows.sort(java.util.Comparator.comparingLong(r -> r.getLong(5)));
     assertThat(rows).hasSize(file.size());
+    assertThat(records.value()).isEqualTo(file.size());
     for (int i = 0; i < file.size(); i++) {
       Row r = rows.get(i);
       assertThat(r.getLong(5)).isEqualTo(i);
