@@ -7,17 +7,13 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
 
 /**
  * The checked predictions of one byte range of a results file, column-wise and in file order:
  * what an import task parses once and keeps (cached by Spark) for both of its uses, the
- * predictions table ({@link #rows}) and the evaluation's per-image blocks ({@link #blocks}).
+ * predictions table ({@link PredictionsParquet}) and the evaluation's per-image blocks
+ * ({@link #blocks}).
  * Primitive arrays and one byte arena for the masks' compressed counts: ~72 bytes per
  * detection plus its counts, no object per detection.
  */
@@ -83,49 +79,6 @@ final class PredictionChunk implements Serializable {
 
   boolean hasBox(int i) {
     return !Double.isNaN(boxes[i * 4]);
-  }
-
-  /**
-   * The records as rows of the predictions table ({@code image_id, category_id, bbox, score,
-   * segmentation, det_index}), in Spark's internal form: the table is written from these
-   * without a {@code Row} object and an encoder pass per detection.
-   */
-  Iterator<InternalRow> rows() {
-    return new Iterator<>() {
-      private int i;
-
-      @Override
-      public boolean hasNext() {
-        return i < size;
-      }
-
-      @Override
-      public InternalRow next() {
-        if (i >= size) {
-          throw new NoSuchElementException();
-        }
-        int k = i++;
-        GenericInternalRow row = new GenericInternalRow(6);
-        row.setLong(0, imageIds[k]);
-        row.setLong(1, categoryIds[k]);
-        if (hasBox(k)) {
-          row.update(2, UnsafeArrayData.fromPrimitiveArray(
-              Arrays.copyOfRange(boxes, k * 4, k * 4 + 4)));
-        } else {
-          row.setNullAt(2);
-        }
-        row.setDouble(3, scores[k]);
-        if (maskHeights[k] >= 0) {
-          row.update(4, new GenericInternalRow(new Object[] {
-              UnsafeArrayData.fromPrimitiveArray(new int[] {maskHeights[k], maskWidths[k]}),
-              UTF8String.fromBytes(arena, maskStarts[k], maskLengths[k])}));
-        } else {
-          row.setNullAt(4);
-        }
-        row.setLong(5, firstRecord + k);
-        return row;
-      }
-    };
   }
 
   /**

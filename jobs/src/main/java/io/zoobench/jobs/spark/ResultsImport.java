@@ -24,12 +24,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * Turns a results file (any Hadoop path, plain or gzip) into prediction rows inside Spark
@@ -162,21 +159,6 @@ public final class ResultsImport {
   }
 
   /**
-   * The prediction rows of a results file (the predictions table's columns). A plain file of
-   * more than two {@link #MIN_SPLIT_BYTES} is read by several tasks (up to one per core), each
-   * from a range of whole records; {@code det_index} and the record numbers in messages are
-   * positions in the whole file either way.
-   *
-   * @param survey what {@link #survey} says of this file
-   * @param records counts the results read
-   */
-  public static Dataset<Row> rows(SparkSession spark, String path, CocoDataset gt,
-      List<EvalParams> params, Survey survey, LongAccumulator records) {
-    return rows(spark, chunks(spark, path, gt, params, survey,
-        spark.sparkContext().defaultParallelism()), records);
-  }
-
-  /**
    * The results file read and checked by up to {@code tasks} tasks, into
    * {@link PredictionChunk}s (lazy: nothing is read until a job needs it).
    */
@@ -196,21 +178,6 @@ public final class ResultsImport {
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(splits, splits.size())
         .flatMap(split -> read(ctx, split).iterator());
-  }
-
-  /**
-   * The predictions table's rows of {@code chunks}, built from the columns without a
-   * {@code Row} per detection; {@code records} counts them as they are written.
-   */
-  static Dataset<Row> rows(SparkSession spark, JavaRDD<PredictionChunk> chunks,
-      LongAccumulator records) {
-    RDD<InternalRow> rows = chunks.rdd().toJavaRDD().flatMap(c -> {
-      records.add(c.size);
-      return c.rows();
-    }).rdd();
-    // Spark's own path for rows already in its internal form (public in the bytecode)
-    return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows,
-        Tables.schema(Tables.PREDICTIONS), false);
   }
 
   /**

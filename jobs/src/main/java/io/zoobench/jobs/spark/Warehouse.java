@@ -158,6 +158,14 @@ public final class Warehouse {
       written.add(table);
     }
 
+    /** Writes an import's checked chunks as this run's predictions table. */
+    void writePredictions(org.apache.spark.api.java.JavaRDD<PredictionChunk> chunks,
+        org.apache.spark.util.LongAccumulator records) {
+      PredictionsParquet.write(chunks, path(Tables.PREDICTIONS),
+          spark.sparkContext().hadoopConfiguration(), records);
+      written.add(Tables.PREDICTIONS);
+    }
+
     /** Writes small driver-side rows as this run's table. */
     public void write(String table, List<Row> rows) {
       write(table, spark.createDataFrame(rows, Tables.schema(table)).coalesce(1));
@@ -172,7 +180,7 @@ public final class Warehouse {
       tables.put(Tables.TIMINGS, timings);
       tables.put(Tables.FAILURES, failures);
       tables.put(Tables.RUNS, List.of(run));
-      writeAll(tables);
+      writeSideBySide(tables);
     }
 
     /**
@@ -180,7 +188,7 @@ public final class Warehouse {
      * than a shared pool): each write is a short Spark job whose planning and commit dominate,
      * so overlapping them saves most of their wall time. Fails with the first table's failure.
      */
-    private void writeAll(java.util.Map<String, List<Row>> tables) {
+    public void writeSideBySide(java.util.Map<String, List<Row>> tables) {
       List<Thread> threads = new ArrayList<>();
       java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
           new java.util.concurrent.atomic.AtomicReference<>();

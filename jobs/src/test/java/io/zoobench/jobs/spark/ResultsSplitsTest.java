@@ -16,6 +16,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,6 +26,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * reader gives, whatever the number of tasks.
  */
 class ResultsSplitsTest {
+  @TempDir
+  java.nio.file.Path tmp;
+
 
   private static ResultsSplits.Survey survey(String json, long chunkBytes) throws IOException {
     byte[] b = json.getBytes(StandardCharsets.US_ASCII);
@@ -58,12 +62,13 @@ class ResultsSplitsTest {
         chunkRecords);
     assertThat(chunks.collect()).allSatisfy(c -> assertThat(c.size).isLessThanOrEqualTo(
         chunkRecords));
+    assertThat(chunks.getNumPartitions()).isEqualTo(ranges.size());
     var records = spark.sparkContext().longAccumulator();
-    var read = ResultsImport.rows(spark, chunks, records);
-    assertThat(read.rdd().getNumPartitions()).isEqualTo(ranges.size());
-    // one pass, as the table write makes (the accumulator counts every pass)
-    List<Row> rows = new java.util.ArrayList<>(read.collectAsList());
-    rows.sort(java.util.Comparator.comparingLong(r -> r.getLong(5)));
+    java.nio.file.Path dir = Files.createTempDirectory(tmp, "split").resolve("predictions");
+    PredictionsParquet.write(chunks, new org.apache.hadoop.fs.Path(dir.toUri()),
+        spark.sparkContext().hadoopConfiguration(), records);
+    var read = spark.read().parquet(dir.toString());
+    List<Row> rows = read.orderBy("det_index").collectAsList();
     assertThat(rows).hasSize(file.size());
     assertThat(records.value()).isEqualTo(file.size());
     for (int i = 0; i < file.size(); i++) {

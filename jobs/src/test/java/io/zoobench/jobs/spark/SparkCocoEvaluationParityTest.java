@@ -12,12 +12,16 @@ import io.zoobench.eval.EvalInputs;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
 import io.zoobench.testing.ReferenceCases;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +31,9 @@ class SparkCocoEvaluationParityTest {
   private static final int[] PARTITIONS = {1, 3, 7};
 
   private static SparkSession spark;
+
+  @TempDir
+  static Path tmp;
 
   @BeforeAll
   static void session() {
@@ -39,7 +46,7 @@ class SparkCocoEvaluationParityTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("modes")
-  void equalsPycocotoolsAndSingleProcess(ReferenceCases.Mode m) {
+  void equalsPycocotoolsAndSingleProcess(ReferenceCases.Mode m) throws Exception {
     EvalParams params = m.params();
     CocoDataset gt = CocoJsonReader.readDataset(m.gt());
     boolean keepMasks = params.iouType() == EvalParams.IouType.SEGM
@@ -50,29 +57,40 @@ class SparkCocoEvaluationParityTest {
     ResultsImport.Survey survey = ResultsImport.survey(m.dt().toString(),
         spark.sparkContext().hadoopConfiguration(), 1 << 20);
     boolean firstHasBbox = survey.firstHasBbox();
-    Dataset<Row> predictions = ResultsImport.rows(spark, m.dt().toString(), gt, List.of(params),
-        survey, spark.sparkContext().longAccumulator()).cache();
+    JavaRDD<PredictionChunk> chunks = ResultsImport.chunks(spark, m.dt().toString(), gt,
+        List.of(params), survey, 2).cache();
     try {
       boolean fromMask = EvalInputs.areaFromMask(params, firstHasBbox);
       assertThat(fromMask).isEqualTo(m.mode().equals("segm_d2"));
+      // import's path: the chunks themselves, on every partition count
       for (int parts : PARTITIONS) {
-        EvalResult r = SparkCocoEvaluation.evaluate(spark, params, gt, predictions, fromMask,
-            parts);
-        String what = m + " on " + parts + " partitions";
-        double[] expected = m.stats();
-        for (int i = 0; i < 12; i++) {
-          assertThat(r.stats()[i]).as("%s: stats[%d] vs pycocotools", what, i)
-              .isCloseTo(expected[i], within(TOL));
-          assertThat(r.stats()[i]).as("%s: stats[%d] vs single process", what, i)
-              .isCloseTo(single.stats()[i], within(TOL));
-        }
-        assertThat(r.statNames()).as(what).isEqualTo(single.statNames());
-        assertThat(r.detAreaLabel()).as(what).isEqualTo(single.detAreaLabel());
-        checkPerCategory(m, what, r, single);
+        check(m, "chunks on " + parts + " partitions", single, SparkCocoEvaluation.evaluateChunks(
+            spark, List.of(params), gt, chunks, new boolean[] {fromMask}, parts).get(0));
       }
+      // evaluate's path: prediction rows read back from the table's files
+      Path dir = Files.createTempDirectory(tmp, "predictions").resolve("t");
+      PredictionsParquet.write(chunks, new org.apache.hadoop.fs.Path(dir.toUri()),
+          spark.sparkContext().hadoopConfiguration(), spark.sparkContext().longAccumulator());
+      Dataset<Row> predictions = spark.read().parquet(dir.toString());
+      check(m, "table rows on 3 partitions", single,
+          SparkCocoEvaluation.evaluate(spark, params, gt, predictions, fromMask, 3));
     } finally {
-      predictions.unpersist();
+      chunks.unpersist();
     }
+  }
+
+  private static void check(ReferenceCases.Mode m, String how, EvalResult single, EvalResult r) {
+    String what = m + ": " + how;
+    double[] expected = m.stats();
+    for (int i = 0; i < 12; i++) {
+      assertThat(r.stats()[i]).as("%s: stats[%d] vs pycocotools", what, i)
+          .isCloseTo(expected[i], within(TOL));
+      assertThat(r.stats()[i]).as("%s: stats[%d] vs single process", what, i)
+          .isCloseTo(single.stats()[i], within(TOL));
+    }
+    assertThat(r.statNames()).as(what).isEqualTo(single.statNames());
+    assertThat(r.detAreaLabel()).as(what).isEqualTo(single.detAreaLabel());
+    checkPerCategory(m, what, r, single);
   }
 
   private static void checkPerCategory(ReferenceCases.Mode m, String what, EvalResult r,
