@@ -1,7 +1,6 @@
 package io.zoobench.jobs.spark;
 
 import io.zoobench.eval.ImageDetections;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -13,34 +12,21 @@ import org.apache.spark.sql.Row;
  * serialize in bulk). Blocks of the same image merge; {@link #toDetections} restores the
  * results-file order ({@code det_index}) that breaks score ties.
  */
-final class DetectionBlock implements Serializable {
+final class DetectionBlock extends DetectionColumns {
   private static final long serialVersionUID = 1L;
 
   final long imageId;
-  int size;
   long[] detIndex;
-  long[] categories;
-  double[] boxes;
-  double[] scores;
-  int[] maskHeights;
-  int[] maskWidths;
-  int[] maskStarts;
-  int[] maskLengths;
-  byte[] arena;
-  int arenaSize;
 
   DetectionBlock(long imageId) {
+    super(8);
     this.imageId = imageId;
-    int cap = 8;
-    detIndex = new long[cap];
-    categories = new long[cap];
-    boxes = new double[cap * 4];
-    scores = new double[cap];
-    maskHeights = new int[cap];
-    maskWidths = new int[cap];
-    maskStarts = new int[cap];
-    maskLengths = new int[cap];
-    arena = new byte[0];
+    detIndex = new long[8];
+  }
+
+  @Override
+  void resize(int capacity) {
+    detIndex = Arrays.copyOf(detIndex, capacity);
   }
 
   /**
@@ -48,20 +34,16 @@ final class DetectionBlock implements Serializable {
    * segmentation column may be absent ({@code withMasks == false}).
    */
   void add(Row r, boolean withMasks) {
-    ensure(size + 1);
-    int i = size++;
-    categories[i] = r.getLong(1);
-    if (r.isNullAt(2)) {
-      Arrays.fill(boxes, i * 4, i * 4 + 4, Double.NaN);
-    } else {
+    double[] box = null;
+    if (!r.isNullAt(2)) {
       List<Object> bb = r.getList(2);
+      box = new double[4];
       for (int c = 0; c < 4; c++) {
-        boxes[i * 4 + c] = ((Number) bb.get(c)).doubleValue();
+        box[c] = ((Number) bb.get(c)).doubleValue();
       }
     }
-    scores[i] = r.getDouble(3);
+    int i = append(r.getLong(1), box, 0, r.getDouble(3));
     detIndex[i] = r.getLong(5);
-    maskHeights[i] = -1;
     if (withMasks && !r.isNullAt(4)) {
       Row seg = r.getStruct(4);
       List<Object> size2 = seg.getList(0);
@@ -73,60 +55,16 @@ final class DetectionBlock implements Serializable {
 
   /** Appends record {@code i} of {@code chunk} (this block's image). */
   void add(PredictionChunk chunk, int i, boolean withMasks) {
-    ensure(size + 1);
-    int k = size++;
-    categories[k] = chunk.categoryIds[i];
-    System.arraycopy(chunk.boxes, i * 4, boxes, k * 4, 4);
-    scores[k] = chunk.scores[i];
+    int k = appendFrom(chunk, i, withMasks); // may grow detIndex: index first
     detIndex[k] = chunk.firstRecord + i;
-    maskHeights[k] = -1;
-    if (withMasks && chunk.maskHeights[i] >= 0) {
-      putMask(k, chunk.maskHeights[i], chunk.maskWidths[i], chunk.arena, chunk.maskStarts[i],
-          chunk.maskLengths[i]);
-    }
-  }
-
-  private void putMask(int i, int h, int w, byte[] src, int off, int len) {
-    if (arenaSize + len > arena.length) {
-      arena = Arrays.copyOf(arena, Math.max(arenaSize + len, arena.length * 2 + 256));
-    }
-    System.arraycopy(src, off, arena, arenaSize, len);
-    maskHeights[i] = h;
-    maskWidths[i] = w;
-    maskStarts[i] = arenaSize;
-    maskLengths[i] = len;
-    arenaSize += len;
-  }
-
-  private void ensure(int cap) {
-    if (cap <= detIndex.length) {
-      return;
-    }
-    int n = Math.max(cap, detIndex.length * 2);
-    detIndex = Arrays.copyOf(detIndex, n);
-    categories = Arrays.copyOf(categories, n);
-    boxes = Arrays.copyOf(boxes, n * 4);
-    scores = Arrays.copyOf(scores, n);
-    maskHeights = Arrays.copyOf(maskHeights, n);
-    maskWidths = Arrays.copyOf(maskWidths, n);
-    maskStarts = Arrays.copyOf(maskStarts, n);
-    maskLengths = Arrays.copyOf(maskLengths, n);
   }
 
   /** Appends {@code other}'s detections (same image); returns this. */
   DetectionBlock merge(DetectionBlock other) {
     ensure(size + other.size);
     for (int j = 0; j < other.size; j++) {
-      int i = size++;
-      detIndex[i] = other.detIndex[j];
-      categories[i] = other.categories[j];
-      System.arraycopy(other.boxes, j * 4, boxes, i * 4, 4);
-      scores[i] = other.scores[j];
-      maskHeights[i] = -1;
-      if (other.maskHeights[j] >= 0) {
-        putMask(i, other.maskHeights[j], other.maskWidths[j], other.arena, other.maskStarts[j],
-            other.maskLengths[j]);
-      }
+      int k = appendFrom(other, j, true);
+      detIndex[k] = other.detIndex[j];
     }
     return this;
   }

@@ -1,6 +1,5 @@
 package io.zoobench.jobs.spark;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,71 +13,34 @@ import scala.Tuple2;
  * what an import task parses once and keeps (cached by Spark) for both of its uses, the
  * predictions table ({@link PredictionsParquet}) and the evaluation's per-image blocks
  * ({@link #blocks}).
- * Primitive arrays and one byte arena for the masks' compressed counts: ~72 bytes per
- * detection plus its counts, no object per detection.
+ * Primitive arrays ({@link DetectionColumns}) and one byte arena for the masks' compressed
+ * counts: ~72 bytes per detection plus its counts, no object per detection.
  */
-final class PredictionChunk implements Serializable {
+final class PredictionChunk extends DetectionColumns {
   private static final long serialVersionUID = 1L;
 
   /** {@code det_index} of the first record: its position in the whole file. */
   final long firstRecord;
-  int size;
   long[] imageIds = new long[16];
-  long[] categoryIds = new long[16];
-  /** Four numbers per record; NaN for a record without a bbox (JSON has no NaN). */
-  double[] boxes = new double[64];
-  double[] scores = new double[16];
-  /** −1 for a record without a mask. */
-  int[] maskHeights = new int[16];
-  int[] maskWidths = new int[16];
-  int[] maskStarts = new int[16];
-  int[] maskLengths = new int[16];
-  byte[] arena = new byte[0];
-  int arenaSize;
 
   PredictionChunk(long firstRecord) {
+    super(16);
     this.firstRecord = firstRecord;
+  }
+
+  @Override
+  void resize(int capacity) {
+    imageIds = Arrays.copyOf(imageIds, capacity);
   }
 
   /** Appends a record; {@code box} may be null, {@code counts} null for no mask. */
   void add(long imageId, long categoryId, double[] box, double score, int maskHeight,
       int maskWidth, byte[] counts) {
-    if (size == imageIds.length) {
-      int n = size * 2;
-      imageIds = Arrays.copyOf(imageIds, n);
-      categoryIds = Arrays.copyOf(categoryIds, n);
-      boxes = Arrays.copyOf(boxes, n * 4);
-      scores = Arrays.copyOf(scores, n);
-      maskHeights = Arrays.copyOf(maskHeights, n);
-      maskWidths = Arrays.copyOf(maskWidths, n);
-      maskStarts = Arrays.copyOf(maskStarts, n);
-      maskLengths = Arrays.copyOf(maskLengths, n);
-    }
-    int i = size++;
+    int i = append(categoryId, box, 0, score);
     imageIds[i] = imageId;
-    categoryIds[i] = categoryId;
-    if (box == null) {
-      Arrays.fill(boxes, i * 4, i * 4 + 4, Double.NaN);
-    } else {
-      System.arraycopy(box, 0, boxes, i * 4, 4);
-    }
-    scores[i] = score;
-    maskHeights[i] = -1;
     if (counts != null) {
-      if (arenaSize + counts.length > arena.length) {
-        arena = Arrays.copyOf(arena, Math.max(arenaSize + counts.length, arena.length * 2 + 4096));
-      }
-      System.arraycopy(counts, 0, arena, arenaSize, counts.length);
-      maskHeights[i] = maskHeight;
-      maskWidths[i] = maskWidth;
-      maskStarts[i] = arenaSize;
-      maskLengths[i] = counts.length;
-      arenaSize += counts.length;
+      putMask(i, maskHeight, maskWidth, counts, 0, counts.length);
     }
-  }
-
-  boolean hasBox(int i) {
-    return !Double.isNaN(boxes[i * 4]);
   }
 
   /**

@@ -133,7 +133,7 @@ final class PredictionsParquet {
       int i = r.index;
       out.startMessage();
       longField("image_id", 0, c.imageIds[i]);
-      longField("category_id", 1, c.categoryIds[i]);
+      longField("category_id", 1, c.categories[i]);
       if (c.hasBox(i)) {
         out.startField("bbox", 2);
         out.startGroup();

@@ -50,7 +50,7 @@ class PredictionsParquetTest {
     List<Row> expected = new ArrayList<>();
     for (PredictionChunk c : List.of(chunk, second)) {
       for (int i = 0; i < c.size; i++) {
-        expected.add(RowFactory.create(c.imageIds[i], c.categoryIds[i],
+        expected.add(RowFactory.create(c.imageIds[i], c.categories[i],
             c.hasBox(i) ? new Double[] {c.boxes[i * 4], c.boxes[i * 4 + 1], c.boxes[i * 4 + 2],
                 c.boxes[i * 4 + 3]} : null,
             c.scores[i],
