@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +142,8 @@ public final class CocoJsonReader {
     final JsonParser p;
     final String file;
     String problem;
+    /** Whether the last {@link #bbox} read was an empty list. */
+    boolean lastBoxEmpty;
 
     RecordReader(JsonParser p, String file) {
       this.p = p;
@@ -173,6 +176,43 @@ public final class CocoJsonReader {
       return 0;
     }
 
+    /** Whether the current value is one {@link #integer} accepts. */
+    boolean isInteger() throws IOException {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.VALUE_NUMBER_INT) {
+        return p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+      }
+      if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+        double d = p.getDoubleValue();
+        return d == Math.rint(d) && Math.abs(d) < 9.0e18;
+      }
+      return false;
+    }
+
+    /**
+     * The current value as the file writes it (a string quoted and shortened), to name a record
+     * by an id that is not an integer: {@code results[3] (image_id "000139")}.
+     */
+    String rawValue() throws IOException {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.VALUE_STRING) {
+        String v = p.getText();
+        return "\"" + (v.length() > 40 ? v.substring(0, 37) + "..." : v) + "\"";
+      }
+      if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT || t == null) {
+        return describe(t);
+      }
+      return p.getText();
+    }
+
+    /** How a record's id reads in messages: the integer, or the file's own value. */
+    static String idLabel(String field, long id, String raw) {
+      if (raw != null) {
+        return " (" + field + " " + raw + ")";
+      }
+      return id == Long.MIN_VALUE ? "" : " (" + field + " " + id + ")";
+    }
+
     double number(String field) throws IOException {
       JsonToken t = p.currentToken();
       if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
@@ -188,6 +228,7 @@ public final class CocoJsonReader {
 
     /** Reads a number array of exactly 4 finite values with non-negative w, h. */
     boolean bbox(double[] out, int off) throws IOException {
+      lastBoxEmpty = false;
       if (p.currentToken() != JsonToken.START_ARRAY) {
         problem("bbox must be a list of 4 numbers, got " + describe(p.currentToken()));
         return false;
@@ -210,7 +251,8 @@ public final class CocoJsonReader {
         n++;
       }
       if (n == 0) {
-        return false; // an empty list means "no box" (pycocotools' loadRes)
+        lastBoxEmpty = true;
+        return false; // an empty list means "no box" to pycocotools' loadRes for results[0]
       }
       if (n != 4) {
         problem("bbox has " + n + " numbers, expected 4");
@@ -483,6 +525,7 @@ public final class CocoJsonReader {
       expect(JsonToken.START_OBJECT, "images[" + index + "]");
       problem = null;
       long id = Long.MIN_VALUE;
+      String rawId = null;
       long w = -1;
       long h = -1;
       String name = null;
@@ -490,7 +533,10 @@ public final class CocoJsonReader {
         String f = p.currentName();
         p.nextToken();
         switch (f) {
-          case "id" -> id = integer("id");
+          case "id" -> {
+            rawId = isInteger() ? null : rawValue();
+            id = integer("id");
+          }
           case "width" -> w = integer("width");
           case "height" -> h = integer("height");
           case "file_name" -> {
@@ -512,7 +558,7 @@ public final class CocoJsonReader {
       }
       if (problem != null) {
         throw new InvalidInputException(file + ": images[" + index + "]"
-            + (id == Long.MIN_VALUE ? "" : " (id " + id + ")") + ": " + problem);
+            + idLabel("id", id, rawId) + ": " + problem);
       }
       if (images == imgIds.length) {
         int cap = images * 2;
@@ -574,6 +620,7 @@ public final class CocoJsonReader {
         annSeg = Arrays.copyOf(annSeg, cap);
       }
       long id = Long.MIN_VALUE;
+      String rawId = null;
       long img = Long.MIN_VALUE;
       long cat = Long.MIN_VALUE;
       double area = Double.NaN;
@@ -584,7 +631,10 @@ public final class CocoJsonReader {
         String f = p.currentName();
         p.nextToken();
         switch (f) {
-          case "id" -> id = integer("id");
+          case "id" -> {
+            rawId = isInteger() ? null : rawValue();
+            id = integer("id");
+          }
           case "image_id" -> img = integer("image_id");
           case "category_id" -> cat = integer("category_id");
           case "area" -> area = number("area");
@@ -618,7 +668,7 @@ public final class CocoJsonReader {
       }
       if (problem != null) {
         throw new InvalidInputException(file + ": annotations[" + index + "]"
-            + (id == Long.MIN_VALUE ? "" : " (id " + id + ")") + ": " + problem);
+            + idLabel("id", id, rawId) + ": " + problem);
       }
       annIds[index] = id;
       annImg[index] = img;
@@ -633,16 +683,28 @@ public final class CocoJsonReader {
   /**
    * Parses {@code [{"image_id", "category_id", "bbox", "score", "segmentation"}, ...]} one
    * record at a time into its fields, which stay valid until the next call of {@link #next()}.
+   * A missing score reads as NaN.
+   *
+   * <p>Masks are kept when the caller asks ({@code keepMasks}), and also when {@code results[0]}
+   * has no non-empty bbox: pycocotools' {@code loadRes} then takes every detection's area (and a
+   * missing box) from its mask, whatever the evaluation.
    */
   static final class ResultParser extends RecordReader {
     final boolean keepMasks;
     int index = -1;
     long imageId;
+    /** The file's image_id when it is not an integer, for messages. */
+    String rawImageId;
     long categoryId;
     final double[] box = new double[4];
     boolean hasBox;
+    /** The record had {@code "bbox": []}. */
+    boolean emptyBox;
     double score;
     Segmentation segmentation;
+    MaskFormat maskFormat = MaskFormat.NONE;
+    /** results[0] has no non-empty bbox: masks are needed for every record. */
+    boolean masksFromFirst;
 
     ResultParser(JsonParser p, String file, boolean keepMasks) throws IOException {
       super(p, file);
@@ -655,6 +717,11 @@ public final class CocoJsonReader {
       expect(JsonToken.START_ARRAY, "the top level of a results file");
     }
 
+    /** Whether masks are read (else skipped unread). */
+    boolean readsMasks() {
+      return keepMasks || masksFromFirst || index == 0;
+    }
+
     /** Parses the next record; false at the end of the list. */
     boolean next() throws IOException {
       if (p.nextToken() == JsonToken.END_ARRAY) {
@@ -665,31 +732,43 @@ public final class CocoJsonReader {
       expect(JsonToken.START_OBJECT, "results[" + index + "]");
       problem = null;
       imageId = Long.MIN_VALUE;
+      rawImageId = null;
       categoryId = Long.MIN_VALUE;
       score = Double.NaN;
-      boolean hasScore = false;
       hasBox = false;
+      emptyBox = false;
       segmentation = null;
+      // results[0]'s mask is read to learn whether masks matter; its problems count only then
+      String maskProblem = null;
+      boolean tentativeMask = !keepMasks && index == 0;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String f = p.currentName();
         p.nextToken();
         switch (f) {
-          case "image_id" -> imageId = integer("image_id");
+          case "image_id" -> {
+            rawImageId = isInteger() ? null : rawValue();
+            imageId = integer("image_id");
+          }
           case "category_id" -> categoryId = integer("category_id");
           case "score" -> {
             score = number("score");
-            hasScore = true;
           }
           case "bbox" -> {
             if (p.currentToken() == JsonToken.VALUE_NULL) {
               problem("bbox is null");
             } else {
               hasBox = bbox(box, 0);
+              emptyBox = lastBoxEmpty;
             }
           }
           case "segmentation" -> {
-            if (keepMasks) {
+            if (readsMasks()) {
+              String before = problem;
               segmentation = segmentation();
+              if (tentativeMask && before == null && problem != null) {
+                maskProblem = problem;
+                problem = null;
+              }
             } else {
               p.skipChildren();
             }
@@ -697,23 +776,36 @@ public final class CocoJsonReader {
           default -> p.skipChildren();
         }
       }
+      if (index == 0) {
+        masksFromFirst = !hasBox;
+        if (tentativeMask && hasBox) {
+          segmentation = null;
+        } else if (maskProblem != null && problem == null) {
+          problem = maskProblem;
+        }
+      }
       if (problem == null) {
-        if (imageId == Long.MIN_VALUE) {
+        if (imageId == Long.MIN_VALUE && rawImageId == null) {
           problem = "has no image_id";
         } else if (categoryId == Long.MIN_VALUE) {
           problem = "has no category_id";
-        } else if (!hasScore) {
-          problem = "has no score";
         }
+        // no score: NaN (a score in the file is finite); pycocotools reads scores of evaluated
+        // categories only, so the evaluation decides whether that is a problem
       }
       if (problem != null) {
         throw new InvalidInputException(file + ": results[" + index + "]"
-            + (imageId == Long.MIN_VALUE ? "" : " (image_id " + imageId + ")") + ": " + problem);
+            + idLabel("image_id", imageId, rawImageId) + ": " + problem);
       }
       if (segmentation instanceof Segmentation.UncompressedRle u) {
+        maskFormat = MaskFormat.UNCOMPRESSED_RLE;
         int[] runs = u.counts();
         segmentation = new Segmentation.CompressedRle(u.height(), u.width(),
             RleCodec.encode(runs, 0, runs.length));
+      } else if (segmentation instanceof Segmentation.Polygons) {
+        maskFormat = MaskFormat.POLYGONS;
+      } else {
+        maskFormat = segmentation == null ? MaskFormat.NONE : MaskFormat.COMPRESSED_RLE;
       }
       return true;
     }
@@ -735,6 +827,8 @@ public final class CocoJsonReader {
     byte[] arena = new byte[1 << 16];
     int arenaSize;
     final Map<Integer, Segmentation.Polygons> polygons = new HashMap<>();
+    final BitSet uncompressed = new BitSet();
+    final BitSet emptyBoxes = new BitSet();
 
     ResultsReader(JsonParser p, String file, boolean keepMasks) throws IOException {
       this.parser = new ResultParser(p, file, keepMasks);
@@ -753,8 +847,10 @@ public final class CocoJsonReader {
           System.arraycopy(parser.box, 0, box, n * 4, 4);
         } else {
           Arrays.fill(box, n * 4, n * 4 + 4, Double.NaN);
+          emptyBoxes.set(n, parser.emptyBox);
         }
         mh[n] = -1;
+        uncompressed.set(n, parser.maskFormat == MaskFormat.UNCOMPRESSED_RLE);
         if (parser.segmentation instanceof Segmentation.CompressedRle c) {
           putMask(n, c.height(), c.width(), c.counts());
         } else if (parser.segmentation instanceof Segmentation.Polygons poly) {
@@ -762,7 +858,8 @@ public final class CocoJsonReader {
         }
         n++;
       }
-      return new CocoResults(file, n, img, cat, box, score, mh, mw, ms, ml, arena, polygons);
+      return new CocoResults(file, n, img, cat, box, score, mh, mw, ms, ml, arena, polygons,
+          uncompressed, emptyBoxes);
     }
 
     private void grow() {

@@ -1,5 +1,6 @@
 package io.zoobench.coco;
 
+import java.util.BitSet;
 import java.util.Map;
 
 /**
@@ -7,10 +8,11 @@ import java.util.Map;
  * category id, box, score and mask per detection, with every compressed mask string kept as
  * ASCII bytes in one arena. 500k detections with masks take about the size of their json.
  *
- * <p>A missing box is NaN; a detection without a compressed mask has mask height −1. Masks
- * given as uncompressed runs are re-encoded to compressed strings when read; polygon masks (rare
- * in results, but pycocotools accepts them in its box branch) are kept aside in
- * {@link #polygonMask(int)}. Read one with {@link CocoJsonReader#readResults}.
+ * <p>A missing box is NaN (and {@link #emptyBbox} tells a {@code "bbox": []} apart); a
+ * detection without a compressed mask has mask height −1. Masks given as uncompressed runs are
+ * re-encoded to compressed strings when read ({@link #maskFormat} keeps what the file had);
+ * polygon masks (rare in results, but pycocotools accepts them in its box branch) are kept
+ * aside in {@link #polygonMask(int)}. Read one with {@link CocoJsonReader#readResults}.
  */
 public final class CocoResults {
   private final String source;
@@ -25,12 +27,20 @@ public final class CocoResults {
   private final int[] maskLengths;
   private final byte[] maskArena;
   private final Map<Integer, Segmentation.Polygons> polygonMasks;
+  private final BitSet uncompressedMasks;
+  private final BitSet emptyBboxes;
 
-  /** Takes ownership of the arrays; arrays may be longer than {@code size}. */
+  /**
+   * Takes ownership of the arrays; arrays may be longer than {@code size}.
+   *
+   * @param uncompressedMasks results whose compressed mask was an uncompressed RLE in the file
+   * @param emptyBboxes results whose file record had {@code "bbox": []}
+   */
   public CocoResults(
       String source, int size, long[] imageIds, long[] categoryIds, double[] bboxes,
       double[] scores, int[] maskHeights, int[] maskWidths, int[] maskStarts, int[] maskLengths,
-      byte[] maskArena, Map<Integer, Segmentation.Polygons> polygonMasks) {
+      byte[] maskArena, Map<Integer, Segmentation.Polygons> polygonMasks,
+      BitSet uncompressedMasks, BitSet emptyBboxes) {
     this.source = source;
     this.size = size;
     this.imageIds = imageIds;
@@ -43,12 +53,15 @@ public final class CocoResults {
     this.maskLengths = maskLengths;
     this.maskArena = maskArena;
     this.polygonMasks = Map.copyOf(polygonMasks);
+    this.uncompressedMasks = (BitSet) uncompressedMasks.clone();
+    this.emptyBboxes = (BitSet) emptyBboxes.clone();
   }
 
   /** A results list without detections. */
   public static CocoResults empty(String source) {
     return new CocoResults(source, 0, new long[0], new long[0], new double[0], new double[0],
-        new int[0], new int[0], new int[0], new int[0], new byte[0], Map.of());
+        new int[0], new int[0], new int[0], new int[0], new byte[0], Map.of(), new BitSet(),
+        new BitSet());
   }
 
   public String source() {
@@ -68,6 +81,7 @@ public final class CocoResults {
     return categoryIds[i];
   }
 
+  /** The score; NaN when the record has none (pycocotools reads it only if evaluated). */
   public double score(int i) {
     return scores[i];
   }
@@ -80,6 +94,19 @@ public final class CocoResults {
   /** Box component {@code k} (x, y, w, h); NaN when missing. */
   public double bbox(int i, int k) {
     return bboxes[i * 4 + k];
+  }
+
+  /** Whether detection {@code i}'s record had an empty box ({@code "bbox": []}). */
+  public boolean emptyBbox(int i) {
+    return emptyBboxes.get(i);
+  }
+
+  /** How detection {@code i}'s mask was written in the file. */
+  public MaskFormat maskFormat(int i) {
+    if (maskHeights[i] >= 0) {
+      return uncompressedMasks.get(i) ? MaskFormat.UNCOMPRESSED_RLE : MaskFormat.COMPRESSED_RLE;
+    }
+    return polygonMasks.containsKey(i) ? MaskFormat.POLYGONS : MaskFormat.NONE;
   }
 
   /** Whether detection {@code i} has any mask (compressed RLE or polygons). */

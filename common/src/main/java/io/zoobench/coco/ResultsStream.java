@@ -21,12 +21,14 @@ import java.util.NoSuchElementException;
  */
 public final class ResultsStream implements Iterator<ResultsStream.Record>, Closeable {
   /**
-   * One result in file order: {@code bbox} is {@code null} without a box, {@code segmentation}
-   * is {@code null}, a {@link Segmentation.CompressedRle} or {@link Segmentation.Polygons}.
+   * One result in file order: {@code bbox} is {@code null} without a box ({@code emptyBbox}
+   * when the file had {@code "bbox": []}); {@code segmentation} is {@code null}, a
+   * {@link Segmentation.CompressedRle} or {@link Segmentation.Polygons}, and
+   * {@code maskFormat} says how the file wrote it.
    */
   public record Record(
-      int index, long imageId, long categoryId, double[] bbox, double score,
-      Segmentation segmentation) {}
+      int index, long imageId, long categoryId, double[] bbox, boolean emptyBbox, double score,
+      Segmentation segmentation, MaskFormat maskFormat) {}
 
   private final JsonParser parser;
   private final CocoJsonReader.ResultParser results;
@@ -54,7 +56,8 @@ public final class ResultsStream implements Iterator<ResultsStream.Record>, Clos
       try {
         if (results.next()) {
           pending = new Record(results.index, results.imageId, results.categoryId,
-              results.hasBox ? results.box.clone() : null, results.score, results.segmentation);
+              results.hasBox ? results.box.clone() : null, results.emptyBox, results.score,
+              results.segmentation, results.maskFormat);
         } else {
           done = true;
         }

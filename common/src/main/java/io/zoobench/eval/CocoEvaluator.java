@@ -2,6 +2,7 @@ package io.zoobench.eval;
 
 import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.CocoResults;
+import io.zoobench.coco.InvalidInputException;
 import java.util.List;
 
 /**
@@ -45,7 +46,20 @@ public final class CocoEvaluator {
     ImageMatcher matcher = new ImageMatcher(in.params(), in.categoryIds());
     int ni = in.imageCount();
     ImageEvaluation[] images = new ImageEvaluation[ni];
-    Parallel.forEach(threads, ni, 8, k -> images[k] = matcher.evaluate(in.groundTruth(k), in.detections(k)));
+    LoadRes.EmptyBoxInIou[] refused = new LoadRes.EmptyBoxInIou[ni];
+    Parallel.forEach(threads, ni, 8, k -> {
+      try {
+        images[k] = matcher.evaluate(in.groundTruth(k), in.detections(k));
+      } catch (LoadRes.EmptyBoxInIou e) {
+        refused[k] = e; // the first image in id order is reported, however threads ran
+      }
+    });
+    for (LoadRes.EmptyBoxInIou e : refused) {
+      if (e != null) {
+        throw new InvalidInputException(in.describeResult(e.imageId(), e.position()) + ": "
+            + LoadRes.emptyBoxProblem());
+      }
+    }
     long t1 = System.nanoTime();
 
     List<CategoryCurves> curves = accumulate(in.params(), in.categoryIds(), images);

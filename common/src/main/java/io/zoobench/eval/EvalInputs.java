@@ -29,11 +29,13 @@ public final class EvalInputs {
   private final ImageDetections[] detections;
   private final boolean areaFromMask;
   private final List<String> warnings;
+  private final CocoResults results;
 
   private EvalInputs(
       EvalParams params, long[] imageIds, long[] categoryIds, List<CocoDataset.Category> categories,
       ImageGroundTruth[] groundTruth, ImageDetections[] detections, boolean areaFromMask,
-      List<String> warnings) {
+      List<String> warnings, CocoResults results) {
+    this.results = results;
     this.params = params;
     this.imageIds = imageIds;
     this.categoryIds = categoryIds;
@@ -75,17 +77,26 @@ public final class EvalInputs {
       }
       dImage[i] = k;
     }
-    boolean fromMask = areaFromMask(params, n == 0 || dt.hasBbox(0));
-    int[] dropped = new int[1];
+    boolean fromMask = LoadRes.areaFromMask(params, n == 0 || dt.hasBbox(0));
+    int dropped = 0;
+    int boxMasks = 0;
     for (int i = 0; i < n; i++) {
       if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
-        dropped[0]++;
+        dropped++;
+      }
+      if (!dt.hasMask(i)) {
+        boxMasks++;
       }
     }
-    firstProblem(threads, n, i -> resultProblem(params, dt, catIds, fromMask, segm, i));
-    if (dropped[0] > 0) {
-      warnings.add(dropped[0] + " of " + n + " results have a category_id that is not a category of "
-          + gt.source() + "; they are not evaluated (as in pycocotools)");
+    firstProblem(threads, n, i -> resultProblem(params, dt, catIds, fromMask, i));
+    if (dropped > 0) {
+      warnings.add(unknownCategoriesWarning(dropped, n, gt.source()));
+    }
+    if (segm && !fromMask) {
+      String w = LoadRes.boxMasksWarning(boxMasks, n, dt.source());
+      if (w != null) {
+        warnings.add(w);
+      }
     }
 
     // ---- ground truth: _prepare ----
@@ -160,71 +171,51 @@ public final class EvalInputs {
     // ---- split by image (counting sort keeps file order inside an image) ----
     ImageGroundTruth[] gts = splitGroundTruth(gt, imageIds, aImage);
     ImageDetections[] dts = splitDetections(dt, imageIds, dImage, fromMask);
-    return new EvalInputs(params, imageIds, catIds, cats, gts, dts, fromMask, warnings);
+    return new EvalInputs(params, imageIds, catIds, cats, gts, dts, fromMask, warnings, dt);
   }
 
   /** The problem of result {@code i} that stops the evaluation, or {@code null}. */
   private static String resultProblem(
-      EvalParams params, CocoResults dt, long[] catIds, boolean fromMask, boolean segm, int i) {
-    if (Arrays.binarySearch(catIds, dt.categoryId(i)) < 0) {
-      return null; // never evaluated
-    }
-    Segmentation.Polygons poly = dt.polygonMask(i);
-    if (poly != null) {
-      try {
-        Rle.checkPolygons(poly.parts());
-      } catch (IllegalArgumentException e) {
-        return who(dt, i) + ": segmentation: " + e.getMessage();
+      EvalParams params, CocoResults dt, long[] catIds, boolean fromMask, int i) {
+    boolean evaluated = Arrays.binarySearch(catIds, dt.categoryId(i)) >= 0;
+    String problem = LoadRes.problem(params, fromMask, evaluated, dt.hasBbox(i),
+        dt.emptyBbox(i), dt.maskFormat(i), dt.score(i));
+    if (problem == null && evaluated && LoadRes.usesMask(params, fromMask)) {
+      Segmentation.Polygons poly = dt.polygonMask(i);
+      if (poly != null) {
+        problem = polygonProblem(poly);
+      } else if (dt.hasCompressedMask(i)) {
+        problem = maskProblem(dt.maskArena(), dt.maskStart(i), dt.maskLength(i),
+            dt.maskHeight(i), dt.maskWidth(i));
       }
     }
-    String problem = problem(params, fromMask, dt.hasBbox(i), dt.hasMask(i),
-        dt.hasCompressedMask(i), dt.maskArena(), dt.maskStart(i), dt.maskLength(i),
-        dt.maskHeight(i), dt.maskWidth(i));
     return problem == null ? null : who(dt, i) + ": " + problem;
   }
 
-  /**
-   * Whether detection areas come from masks: {@code --det-area}, or pycocotools' loadRes rule
-   * (the first result decides) for {@link EvalParams.DetArea#AUTO}.
-   */
-  public static boolean areaFromMask(EvalParams params, boolean firstResultHasBbox) {
-    return switch (params.detArea()) {
-      case BOX -> false;
-      case MASK -> true;
-      case AUTO -> !firstResultHasBbox;
-    };
+  /** Why a result's polygons cannot be rasterised, or {@code null}. */
+  public static String polygonProblem(Segmentation.Polygons poly) {
+    try {
+      Rle.checkPolygons(poly.parts());
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "segmentation: " + e.getMessage();
+    }
   }
 
-  /**
-   * What stops the evaluation of one result of an evaluated category, or {@code null}: the
-   * fields the evaluation needs, and a compressed mask that decodes to {@code h × w} pixels.
-   * Shared by the single-process path and the Spark import task.
-   */
-  public static String problem(
-      EvalParams params, boolean fromMask, boolean hasBbox, boolean hasMask,
-      boolean hasCompressedMask, byte[] counts, int off, int len, int h, int w) {
-    boolean segm = params.iouType() == EvalParams.IouType.SEGM;
-    if (!fromMask && !hasBbox) {
-      return "has no bbox; detection areas come from boxes"
-          + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has one" : "")
-          + ", so every result needs one";
+  /** Why a compressed mask does not decode to {@code h × w} pixels, or {@code null}. */
+  public static String maskProblem(byte[] counts, int off, int len, int h, int w) {
+    try {
+      RleCodec.decode(counts, off, len, h, w);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return "segmentation: " + e.getMessage();
     }
-    if (fromMask && !hasMask) {
-      return "has no segmentation; detection areas come from masks"
-          + (params.detArea() == EvalParams.DetArea.AUTO ? " because results[0] has no bbox" : "")
-          + ", so every result needs one";
-    }
-    if (segm && !hasMask && !hasBbox) {
-      return "has neither a segmentation nor a bbox";
-    }
-    if (hasCompressedMask && (segm || fromMask || !hasBbox)) {
-      try {
-        RleCodec.decode(counts, off, len, h, w);
-      } catch (IllegalArgumentException e) {
-        return "segmentation: " + e.getMessage();
-      }
-    }
-    return null;
+  }
+
+  /** The warning for results of categories the ground truth does not have. */
+  public static String unknownCategoriesWarning(long dropped, long results, String gtName) {
+    return dropped + " of " + results + " results have a category_id that is not a category of "
+        + gtName + "; they are not evaluated (as in pycocotools)";
   }
 
   private static String annotation(CocoDataset gt, int a) {
@@ -236,7 +227,7 @@ public final class EvalInputs {
   }
 
   /** How messages name result {@code i} of a results file. */
-  public static String resultLabel(String resultsName, int i, long imageId) {
+  public static String resultLabel(String resultsName, long i, long imageId) {
     return resultsName + ": results[" + i + "] (image_id " + imageId + ")";
   }
 
@@ -354,6 +345,9 @@ public final class EvalInputs {
         for (int c = 0; c < 4; c++) {
           boxes[j * 4 + c] = dt.bbox(i, c);
         }
+        if (dt.emptyBbox(i)) {
+          ImageDetections.markEmptyBox(boxes, j);
+        }
         scores[j] = dt.score(i);
         mh[j] = dt.maskHeight(i);
         mw[j] = dt.maskWidth(i);
@@ -409,6 +403,20 @@ public final class EvalInputs {
   /** Whether detection areas come from masks (else from boxes). */
   public boolean areaFromMask() {
     return areaFromMask;
+  }
+
+  /**
+   * How messages name the detection at {@code position} of image {@code imageId}'s detections:
+   * {@code dt.json: results[17] (image_id 7)}.
+   */
+  public String describeResult(long imageId, int position) {
+    int seen = 0;
+    for (int i = 0; i < results.size(); i++) {
+      if (results.imageId(i) == imageId && seen++ == position) {
+        return who(results, i);
+      }
+    }
+    return results.source() + ": a result of image_id " + imageId;
   }
 
   /** Things pycocotools silently ignores, reported for the user. */

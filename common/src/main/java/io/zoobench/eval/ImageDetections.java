@@ -19,7 +19,7 @@ public final class ImageDetections implements Serializable {
   final long imageId;
   final int size;
   final long[] categoryIds;
-  /** 4 per detection; NaN where the result has no box. */
+  /** 4 per detection; NaN where the result has no box ({@link #markEmptyBox} for {@code []}). */
   final double[] bboxes;
   final double[] scores;
   /** Mask height, −1 when the detection has no compressed mask. */
@@ -49,6 +49,20 @@ public final class ImageDetections implements Serializable {
     this.maskArena = maskArena;
     this.polygonMasks = polygonMasks;
     this.areaFromMask = areaFromMask;
+  }
+
+  /**
+   * Marks detection {@code k}'s box as given {@code "bbox": []}: no box (NaN x), and a width of
+   * −1, which no real box has (negative sizes are refused when read).
+   */
+  public static void markEmptyBox(double[] boxes, int k) {
+    java.util.Arrays.fill(boxes, k * 4, k * 4 + 4, Double.NaN);
+    boxes[k * 4 + 2] = -1;
+  }
+
+  /** Whether detection {@code k}'s box was marked by {@link #markEmptyBox}. */
+  public static boolean isEmptyBox(double[] boxes, int k) {
+    return Double.isNaN(boxes[k * 4]) && boxes[k * 4 + 2] == -1;
   }
 
   /** An image without detections. */

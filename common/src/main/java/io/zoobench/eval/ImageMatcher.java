@@ -241,8 +241,12 @@ public final class ImageMatcher implements Serializable {
   private double[] detectionBoxesAndAreas(
       ImageGroundTruth gt, ImageDetections dt, int[] dts, int d, double[] dArea) {
     double[] boxes = new double[d * 4];
+    boolean emptyFails = LoadRes.emptyBoxFails(params, dt.areaFromMask);
     for (int i = 0; i < d; i++) {
       int k = dts[i];
+      if (emptyFails && ImageDetections.isEmptyBox(dt.bboxes, k)) {
+        throw new LoadRes.EmptyBoxInIou(dt.imageId, k);
+      }
       boolean hasBox = !Double.isNaN(dt.bboxes[k * 4]);
       if (hasBox) {
         System.arraycopy(dt.bboxes, k * 4, boxes, i * 4, 4);
@@ -350,7 +354,8 @@ public final class ImageMatcher implements Serializable {
 
   /**
    * A detection's mask: its compressed RLE, its polygons, or (pycocotools' loadRes for results
-   * without a segmentation) the polygon {@code [x1,y1, x1,y2, x2,y1, x2,y2]} of its box.
+   * without a segmentation) its box's rectangle polygon {@code [x1,y1, x1,y2, x2,y2, x2,y1]},
+   * which is what {@link Rle#fromBbox} rasterises.
    */
   private static Rle detectionMask(ImageGroundTruth gt, ImageDetections dt, int k) {
     if (dt.maskHeights[k] >= 0) {
@@ -366,9 +371,7 @@ public final class ImageMatcher implements Serializable {
       throw new IllegalStateException(
           "a detection of image " + dt.imageId + " has neither a box nor a mask");
     }
-    double x2 = x1 + dt.bboxes[k * 4 + 2];
-    double y2 = y1 + dt.bboxes[k * 4 + 3];
-    return Rle.fromPolygons(new double[][] {{x1, y1, x1, y2, x2, y1, x2, y2}}, gt.height, gt.width);
+    return Rle.fromBbox(x1, y1, dt.bboxes[k * 4 + 2], dt.bboxes[k * 4 + 3], gt.height, gt.width);
   }
 
   /** Growable output of one image. */

@@ -2,6 +2,9 @@ package io.zoobench.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zoobench.synth.ParityCase;
+import io.zoobench.synth.ParityRun;
+import io.zoobench.synth.PycocotoolsOracle;
 import io.zoobench.synth.SynthSpec;
 import io.zoobench.synth.SyntheticCoco;
 import java.io.IOException;
@@ -30,11 +33,14 @@ import picocli.CommandLine.Parameters;
         "  bench eval    whole-process zoobench eval: wall time and peak RSS per IoU type",
         "  bench import  zoobench import on local[2] next to zoobench eval, in one run",
         "  bench infer   zoobench evaluate of the demo model on a rendered shapes set:",
-        "                fps end-to-end vs compute, and local[2] vs local[1] throughput"})
+        "                fps end-to-end vs compute, and local[2] vs local[1] throughput",
+        "  bench parity  random COCO cases evaluated by pycocotools and by zoobench,",
+        "                compared bit for bit (--cases, --seed; differing cases to --out)"})
 public final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Parameters(index = "0", paramLabel = "eval|import|infer", description = "What to benchmark.")
+  @Parameters(index = "0", paramLabel = "eval|import|infer|parity",
+      description = "What to benchmark.")
   String what;
 
   @Option(names = "--data", defaultValue = "bench-data/val2017-scale", paramLabel = "DIR",
@@ -56,19 +62,33 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Runs per IoU type; the best wall time is reported (default 1).")
   int repeat;
 
+  @Option(names = "--cases", defaultValue = "1000", paramLabel = "N",
+      description = "parity: random cases to compare (default ${DEFAULT-VALUE}).")
+  int cases;
+
+  @Option(names = "--out", defaultValue = "bench-data/parity", paramLabel = "DIR",
+      description = "parity: where differing cases are written (default ${DEFAULT-VALUE}).")
+  Path parityOut;
+
+  @Option(names = "--workers", defaultValue = "0", paramLabel = "W",
+      description = "parity: pycocotools processes at once (default: one per core).")
+  int workers;
+
+  @Option(names = "--scale",
+      description = "parity: instead of random cases, the val2017-scale synthetic set of"
+          + " bench eval (--data, --images), in box, mask and Detectron2 mask evaluation.")
+  boolean scale;
+
+  @Option(names = "--python", paramLabel = "PATH",
+      description = "parity: a python with pycocotools (default .venv/oracle/bin/python, made by"
+          + " tools/python/setup.sh oracle).")
+  Path python;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public Integer call() throws IOException, InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    if (!List.of("eval", "import", "infer").contains(what)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "unknown benchmark '" + what + "'; available: eval, import, infer");
-    }
-    if ("infer".equals(what)) {
-      return benchInfer(out);
-    }
+  /** The val2017-scale synthetic set (--data, --images, --seed), made once: {gt, dt}. */
+  private Path[] syntheticSet(PrintWriter out) throws IOException {
     Path gt = data.resolve(SyntheticCoco.GT_FILE);
     Path dt = data.resolve(SyntheticCoco.DT_FILE);
     Path stamp = data.resolve("SPEC");
@@ -83,6 +103,76 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "data: %s (%.0f MB) + %s (%.0f MB)%n", gt, Files.size(gt) / 1e6, dt,
         Files.size(dt) / 1e6);
+    return new Path[] {gt, dt};
+  }
+
+  /**
+   * {@code bench parity}: the long run of the differential test, for people who change the
+   * evaluator, or ({@code --scale}) the val2017-scale set against pycocotools. Exit status 1
+   * when any evaluation differs (random cases that differ are written out).
+   */
+  private int benchParity(PrintWriter out) throws IOException {
+    Path home = Path.of(System.getProperty("zoobench.home", "."));
+    PycocotoolsOracle oracle = PycocotoolsOracle.inCheckout(home);
+    if (python != null) {
+      oracle = new PycocotoolsOracle(python, home.resolve("tools/oracle/coco_oracle.py"));
+    }
+    int w = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    long t0 = System.nanoTime();
+    if (scale) {
+      Path[] set = syntheticSet(out);
+      out.printf(Locale.ROOT, "parity: %s and %s, oracle %s%n", set[0], set[1],
+          oracle.check().versions());
+      out.flush();
+      List<ParityCase.Evaluation> evals = List.of(
+          new ParityCase.Evaluation("bbox", "auto", "pycocotools"),
+          new ParityCase.Evaluation("segm", "auto", "pycocotools"),
+          new ParityCase.Evaluation("segm", "mask", "pycocotools"));
+      ParityRun.Summary s = ParityRun.compareFiles(oracle, set[0], set[1], evals,
+          parityOut.resolve("scale"), w);
+      for (ParityRun.Difference d : s.differences()) {
+        out.println("differing: " + d.evaluation().label() + ": " + d.what());
+      }
+      out.printf(Locale.ROOT, "evaluations: %d, identical (12 stats and every category's AP,"
+          + " bit for bit): %d, differing: %d (%.0fs)%n", s.evaluations(), s.identical(),
+          s.differing(), (System.nanoTime() - t0) / 1e9);
+      return s.differing() == 0 ? 0 : 1;
+    }
+    out.printf(Locale.ROOT, "parity: seed %d, %d cases, %d workers, oracle %s%n", seed, cases,
+        w, oracle.check().versions());
+    out.flush();
+    ParityRun.Summary s = new ParityRun(oracle, seed, cases, parityOut).workers(w)
+        .run(line -> {
+          spec.commandLine().getErr().println(line);
+          spec.commandLine().getErr().flush();
+        });
+    out.printf(Locale.ROOT, "cases run: %d, evaluations: %d, identical: %d, refused by both: %d,"
+        + " differing: %d (%.0fs)%n", s.cases(), s.evaluations(), s.identical(),
+        s.refusedByBoth(), s.differing(), (System.nanoTime() - t0) / 1e9);
+    for (ParityRun.Difference d : s.differences().subList(0, Math.min(5, s.differences().size()))) {
+      out.println("differing: " + d.parityCase().describe(d.caseIndex()) + " "
+          + d.evaluation().label() + ": " + d.what() + " -> " + d.writtenTo());
+    }
+    out.flush();
+    return s.differing() == 0 ? 0 : 1;
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!List.of("eval", "import", "infer", "parity").contains(what)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "unknown benchmark '" + what + "'; available: eval, import, infer, parity");
+    }
+    if ("parity".equals(what)) {
+      return benchParity(out);
+    }
+    if ("infer".equals(what)) {
+      return benchInfer(out);
+    }
+    Path[] set = syntheticSet(out);
+    Path gt = set[0];
+    Path dt = set[1];
     out.printf(Locale.ROOT, "machine: %d cores, java %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     if ("import".equals(what)) {

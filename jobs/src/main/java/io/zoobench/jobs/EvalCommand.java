@@ -8,6 +8,7 @@ import io.zoobench.eval.EvalInputs;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalReport;
 import io.zoobench.eval.EvalResult;
+import io.zoobench.eval.LoadRes;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,7 +93,7 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     EvalParams params = params();
     long t0 = System.nanoTime();
-    boolean keepMasks = iou == Iou.segm || detArea == DetAreaOption.mask;
+    boolean keepMasks = LoadRes.masksNeeded(params);
     // ground truth and results are independent files: read both at once
     CompletableFuture<CocoResults> results =
         CompletableFuture.supplyAsync(() -> CocoJsonReader.readResults(dt, keepMasks));

@@ -35,14 +35,21 @@ final class DetectionBlock extends DetectionColumns {
    */
   void add(Row r, boolean withMasks) {
     double[] box = null;
+    boolean empty = false;
     if (!r.isNullAt(2)) {
       List<Object> bb = r.getList(2);
-      box = new double[4];
-      for (int c = 0; c < 4; c++) {
-        box[c] = ((Number) bb.get(c)).doubleValue();
+      empty = bb.isEmpty();
+      if (!empty) {
+        box = new double[4];
+        for (int c = 0; c < 4; c++) {
+          box[c] = ((Number) bb.get(c)).doubleValue();
+        }
       }
     }
-    int i = append(r.getLong(1), box, 0, r.getDouble(3));
+    int i = append(r.getLong(1), box, 0, r.isNullAt(3) ? Double.NaN : r.getDouble(3));
+    if (empty) {
+      ImageDetections.markEmptyBox(boxes, i);
+    }
     detIndex[i] = r.getLong(5);
     if (withMasks && !r.isNullAt(4)) {
       Row seg = r.getStruct(4);
@@ -67,6 +74,13 @@ final class DetectionBlock extends DetectionColumns {
       detIndex[k] = other.detIndex[j];
     }
     return this;
+  }
+
+  /** The {@code det_index} of the detection at {@code position} of {@link #toDetections}. */
+  long detIndexAt(int position) {
+    long[] sorted = Arrays.copyOf(detIndex, size);
+    Arrays.sort(sorted);
+    return sorted[position];
   }
 
   /** The image's detections in results-file order. */

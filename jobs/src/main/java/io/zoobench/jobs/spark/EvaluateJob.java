@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.detect.ShardPlan;
-import io.zoobench.eval.EvalInputs;
+import io.zoobench.eval.LoadRes;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
 import io.zoobench.zoo.ModelSpec;
@@ -126,7 +126,7 @@ public final class EvaluateJob {
       List<EvalParams> evals = evaluations(o.spec(), masks.value() > 0);
       boolean[] fromMask = new boolean[evals.size()];
       for (int i = 0; i < fromMask.length; i++) {
-        fromMask[i] = EvalInputs.areaFromMask(evals.get(i), true);
+        fromMask[i] = LoadRes.areaFromMask(evals.get(i), true);
       }
       long te = System.nanoTime();
       int parts = o.partitions() > 0 ? o.partitions() : spark.sparkContext().defaultParallelism();

@@ -6,6 +6,8 @@ import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.CocoJsonReader;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.eval.CocoSummary;
+import io.zoobench.eval.EvalInputs;
+import io.zoobench.eval.LoadRes;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
 import java.io.IOException;
@@ -117,7 +119,7 @@ public final class ImportJob {
       ResultsImport.Survey survey = surveyed != null ? join(surveyed)
           : ResultsImport.survey(o.results(), spark.sparkContext().hadoopConfiguration(),
               ResultsImport.minSplitBytes(k -> spark.conf().get(k, null)));
-      org.apache.spark.util.LongAccumulator records = spark.sparkContext().longAccumulator();
+      PredictionChunk.Counts counts = new PredictionChunk.Counts(spark.sparkContext());
       boolean firstHasBbox = survey.firstHasBbox();
       // read and checked once, kept (columnar) for the table and the evaluation
       JavaRDD<PredictionChunk> chunks = ResultsImport.chunks(spark, o.results(), gt,
@@ -127,12 +129,13 @@ public final class ImportJob {
         long tr = System.nanoTime();
         SparkSupport.withJobGroup(spark, "IMPORT-RESULTS", "read and check "
             + Redact.path(o.results()), () -> {
-              staging.writePredictions(chunks, records);
+              staging.writePredictions(chunks, counts);
               return null;
             });
-        count = records.value();
+        count = counts.records.value();
         log(String.format(Locale.ROOT, "results: %d predictions read, checked and staged in %.1fs",
             count, (System.nanoTime() - tr) / 1e9));
+        warnings(o, gt, firstHasBbox, count, counts);
         // an import has no timings and no failures: those empty tables are written while the
         // evaluation runs (their writes are mostly driver work: planning, commit)
         emptyTables = SparkSupport.async("zoobench-write-empty", () -> {
@@ -144,15 +147,14 @@ public final class ImportJob {
         te = System.nanoTime();
         boolean[] fromMask = new boolean[o.evaluations().size()];
         for (int i = 0; i < fromMask.length; i++) {
-          fromMask[i] = io.zoobench.eval.EvalInputs.areaFromMask(o.evaluations().get(i),
-              firstHasBbox);
+          fromMask[i] = LoadRes.areaFromMask(o.evaluations().get(i), firstHasBbox);
         }
         String labels = String.join(",",
             o.evaluations().stream().map(EvalParams::label).toList());
         results = SparkSupport.withJobGroup(spark, "EVALUATE",
             "COCO " + labels + " evaluation of " + o.model(),
             () -> SparkCocoEvaluation.evaluateChunks(spark, o.evaluations(), gt, chunks,
-                fromMask, o.partitions()));
+                fromMask, o.partitions(), new Path(o.results()).getName()));
       } finally {
         chunks.unpersist(false);
       }
@@ -193,6 +195,25 @@ public final class ImportJob {
       staging.abort();
       recordFailure(warehouse, o, config, gtSha[0], started, cause);
       throw cause;
+    }
+  }
+
+  /** What {@code zoobench eval} would warn about these results, on the log. */
+  private void warnings(Options o, CocoDataset gt, boolean firstHasBbox, long records,
+      PredictionChunk.Counts counts) {
+    long unknown = counts.unknownCategories.value();
+    if (unknown > 0) {
+      log("warning: " + EvalInputs.unknownCategoriesWarning(unknown, records, gt.source()));
+    }
+    for (EvalParams p : o.evaluations()) {
+      if (p.iouType() == EvalParams.IouType.SEGM && !LoadRes.areaFromMask(p, firstHasBbox)) {
+        String w = LoadRes.boxMasksWarning(counts.withoutMasks.value(), records,
+            new Path(o.results()).getName());
+        if (w != null) {
+          log("warning: " + w);
+        }
+        break;
+      }
     }
   }
 

@@ -22,6 +22,33 @@ final class PredictionChunk extends DetectionColumns {
   /** {@code det_index} of the first record: its position in the whole file. */
   final long firstRecord;
   long[] imageIds = new long[16];
+  /** Records of categories the ground truth does not have (never evaluated). */
+  int unknownCategories;
+  /** Records without a segmentation (mask evaluation uses the rectangles of their boxes). */
+  int withoutMasks;
+
+  /**
+   * What the chunks of a written table hold, counted as the write reads them (an action, so a
+   * retried task counts once).
+   */
+  static final class Counts implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final org.apache.spark.util.LongAccumulator records;
+    final org.apache.spark.util.LongAccumulator unknownCategories;
+    final org.apache.spark.util.LongAccumulator withoutMasks;
+
+    Counts(org.apache.spark.SparkContext sc) {
+      records = sc.longAccumulator("records");
+      unknownCategories = sc.longAccumulator("records of unknown categories");
+      withoutMasks = sc.longAccumulator("records without masks");
+    }
+
+    void add(PredictionChunk c) {
+      records.add(c.size);
+      unknownCategories.add(c.unknownCategories);
+      withoutMasks.add(c.withoutMasks);
+    }
+  }
 
   PredictionChunk(long firstRecord) {
     super(16);
@@ -33,10 +60,16 @@ final class PredictionChunk extends DetectionColumns {
     imageIds = Arrays.copyOf(imageIds, capacity);
   }
 
-  /** Appends a record; {@code box} may be null, {@code counts} null for no mask. */
-  void add(long imageId, long categoryId, double[] box, double score, int maskHeight,
-      int maskWidth, byte[] counts) {
+  /**
+   * Appends a record; {@code box} may be null ({@code emptyBox}: the file had {@code []}),
+   * {@code counts} null for no mask.
+   */
+  void add(long imageId, long categoryId, double[] box, boolean emptyBox, double score,
+      int maskHeight, int maskWidth, byte[] counts) {
     int i = append(categoryId, box, 0, score);
+    if (emptyBox) {
+      io.zoobench.eval.ImageDetections.markEmptyBox(boxes, i);
+    }
     imageIds[i] = imageId;
     if (counts != null) {
       putMask(i, maskHeight, maskWidth, counts, 0, counts.length);

@@ -1,5 +1,6 @@
 package io.zoobench.jobs.spark;
 
+import io.zoobench.eval.ImageDetections;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -13,7 +14,6 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -58,16 +58,16 @@ final class PredictionsParquet {
 
   /**
    * Writes {@code chunks} as Parquet files under {@code dir} (which must not exist yet);
-   * {@code records} counts the records written.
+   * {@code counts} counts what the chunks hold.
    */
   static void write(JavaRDD<PredictionChunk> chunks, Path dir, Configuration hadoop,
-      LongAccumulator records) {
+      PredictionChunk.Counts counts) {
     Configuration conf = new Configuration(hadoop);
     conf.set(ParquetOutputFormat.WRITE_SUPPORT_CLASS, Support.class.getName());
     conf.set(ParquetOutputFormat.COMPRESSION, "SNAPPY");
     conf.set("parquet.summary.metadata.level", "NONE");
     JavaPairRDD<Void, Cursor> cursors = chunks.mapPartitionsToPair(
-        it -> new Cursors(it, records));
+        it -> new Cursors(it, counts));
     cursors.saveAsNewAPIHadoopFile(dir.toString(), Void.class, Cursor.class,
         ParquetOutputFormat.class, conf);
   }
@@ -75,15 +75,15 @@ final class PredictionsParquet {
   /** The records of a partition's chunks, as (no key, the one cursor) pairs. */
   private static final class Cursors implements Iterator<Tuple2<Void, Cursor>> {
     private final Iterator<PredictionChunk> chunks;
-    private final LongAccumulator records;
+    private final PredictionChunk.Counts counts;
     private final Cursor cursor = new Cursor();
     private final Tuple2<Void, Cursor> pair = new Tuple2<>(null, cursor);
     private PredictionChunk chunk;
     private int next;
 
-    Cursors(Iterator<PredictionChunk> chunks, LongAccumulator records) {
+    Cursors(Iterator<PredictionChunk> chunks, PredictionChunk.Counts counts) {
       this.chunks = chunks;
-      this.records = records;
+      this.counts = counts;
     }
 
     @Override
@@ -94,7 +94,7 @@ final class PredictionsParquet {
         }
         chunk = chunks.next();
         next = 0;
-        records.add(chunk.size);
+        counts.add(chunk);
       }
       return true;
     }
@@ -134,24 +134,29 @@ final class PredictionsParquet {
       out.startMessage();
       longField("image_id", 0, c.imageIds[i]);
       longField("category_id", 1, c.categories[i]);
-      if (c.hasBox(i)) {
+      boolean empty = ImageDetections.isEmptyBox(c.boxes, i);
+      if (c.hasBox(i) || empty) { // a box given as [] stays an empty list
         out.startField("bbox", 2);
         out.startGroup();
-        out.startField("list", 0);
-        for (int k = 0; k < 4; k++) {
-          out.startGroup();
-          out.startField("element", 0);
-          out.addDouble(c.boxes[i * 4 + k]);
-          out.endField("element", 0);
-          out.endGroup();
+        if (!empty) {
+          out.startField("list", 0);
+          for (int k = 0; k < 4; k++) {
+            out.startGroup();
+            out.startField("element", 0);
+            out.addDouble(c.boxes[i * 4 + k]);
+            out.endField("element", 0);
+            out.endGroup();
+          }
+          out.endField("list", 0);
         }
-        out.endField("list", 0);
         out.endGroup();
         out.endField("bbox", 2);
       }
-      out.startField("score", 3);
-      out.addDouble(c.scores[i]);
-      out.endField("score", 3);
+      if (!Double.isNaN(c.scores[i])) { // NaN: no score (a result of an unknown category)
+        out.startField("score", 3);
+        out.addDouble(c.scores[i]);
+        out.endField("score", 3);
+      }
       if (c.maskHeights[i] >= 0) {
         out.startField("segmentation", 4);
         out.startGroup();

@@ -6,6 +6,7 @@ import io.zoobench.coco.ResultsStream;
 import io.zoobench.coco.Segmentation;
 import io.zoobench.eval.EvalInputs;
 import io.zoobench.eval.EvalParams;
+import io.zoobench.eval.LoadRes;
 import io.zoobench.mask.Rle;
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,7 +206,7 @@ public final class ResultsImport {
     }
     boolean[] fromMask = new boolean[ctx.params.size()];
     for (int i = 0; i < fromMask.length; i++) {
-      fromMask[i] = EvalInputs.areaFromMask(ctx.params.get(i), ctx.firstHasBbox);
+      fromMask[i] = LoadRes.areaFromMask(ctx.params.get(i), ctx.firstHasBbox);
     }
     List<PredictionChunk> chunks = new ArrayList<>();
     PredictionChunk chunk = new PredictionChunk(split.firstRecord());
@@ -233,6 +234,28 @@ public final class ResultsImport {
           r.categoryId(), ctx.gtName));
     }
     Segmentation seg = r.segmentation();
+    boolean evaluated = Arrays.binarySearch(ctx.categoryIds, r.categoryId()) >= 0;
+    for (int i = 0; i < fromMask.length; i++) {
+      EvalParams params = ctx.params.get(i);
+      String problem = LoadRes.problem(params, fromMask[i], evaluated, r.bbox() != null,
+          r.emptyBbox(), r.maskFormat(), r.score());
+      if (problem == null && evaluated && LoadRes.usesMask(params, fromMask[i])
+          && seg instanceof Segmentation.CompressedRle c) {
+        problem = EvalInputs.maskProblem(c.counts(), 0, c.counts().length, c.height(),
+            c.width());
+      }
+      if (problem != null) {
+        throw new InvalidInputException(
+            EvalInputs.resultLabel(ctx.name, index, r.imageId()) + ": " + problem);
+      }
+    }
+    if (!evaluated) {
+      chunk.unknownCategories++;
+    }
+    if (seg == null) {
+      chunk.withoutMasks++;
+    }
+    // the table holds compressed RLE only: polygons are rasterised at the image size
     if (seg instanceof Segmentation.Polygons poly) {
       Rle rle;
       try {
@@ -245,19 +268,7 @@ public final class ResultsImport {
           rle.toCompressedString().getBytes(StandardCharsets.ISO_8859_1));
     }
     Segmentation.CompressedRle c = (Segmentation.CompressedRle) seg;
-    if (Arrays.binarySearch(ctx.categoryIds, r.categoryId()) >= 0) {
-      for (int i = 0; i < fromMask.length; i++) {
-        String problem = EvalInputs.problem(ctx.params.get(i), fromMask[i], r.bbox() != null,
-            c != null, c != null, c == null ? null : c.counts(), 0,
-            c == null ? 0 : c.counts().length, c == null ? 0 : c.height(),
-            c == null ? 0 : c.width());
-        if (problem != null) {
-          throw new InvalidInputException(
-              EvalInputs.resultLabel(ctx.name, index, r.imageId()) + ": " + problem);
-        }
-      }
-    }
-    chunk.add(r.imageId(), r.categoryId(), r.bbox(), r.score(), c == null ? -1 : c.height(),
+    chunk.add(r.imageId(), r.categoryId(), r.bbox(), r.emptyBbox(), r.score(), c == null ? -1 : c.height(),
         c == null ? -1 : c.width(), c == null ? null : c.counts());
   }
 }

@@ -7,6 +7,8 @@ import io.zoobench.eval.CategoryCurves;
 import io.zoobench.eval.EvalInputs;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
+import io.zoobench.eval.LoadRes;
+import io.zoobench.coco.InvalidInputException;
 import io.zoobench.eval.ImageDetections;
 import io.zoobench.eval.ImageEvaluation;
 import io.zoobench.eval.ImageGroundTruth;
@@ -45,7 +47,7 @@ public final class SparkCocoEvaluation {
    * segmentation, det_index} as in the predictions table) against {@code gt}.
    *
    * @param areaFromMask whether detection areas come from masks (see
-   *     {@link EvalInputs#areaFromMask})
+   *     {@link io.zoobench.eval.LoadRes#areaFromMask})
    * @param partitions partitions for matching and accumulation
    */
   public static EvalResult evaluate(
@@ -82,19 +84,21 @@ public final class SparkCocoEvaluation {
           byId.forEach((id, b) -> out.add(new Tuple2<>(id, b)));
           return out.iterator();
         });
-    return evaluateBlocks(spark, params, gt, mapSide, areaFromMask, partitions);
+    return evaluateBlocks(spark, params, gt, mapSide, areaFromMask, partitions, "predictions");
   }
 
   /**
    * As {@link #evaluate(SparkSession, List, CocoDataset, Dataset, boolean[], int)}, from the
-   * checked chunks of an import (read once for the table and the evaluation).
+   * checked chunks of an import (read once for the table and the evaluation) of the results
+   * file {@code resultsName} (named in messages).
    */
   static List<EvalResult> evaluateChunks(
       SparkSession spark, List<EvalParams> params, CocoDataset gt,
-      JavaRDD<PredictionChunk> chunks, boolean[] areaFromMask, int partitions) {
+      JavaRDD<PredictionChunk> chunks, boolean[] areaFromMask, int partitions,
+      String resultsName) {
     boolean masks = needsMasks(params, areaFromMask);
     return evaluateBlocks(spark, params, gt, chunks.flatMapToPair(c -> c.blocks(masks)),
-        areaFromMask, partitions);
+        areaFromMask, partitions, resultsName);
   }
 
   /** Whether any evaluation reads masks (otherwise they stay out of the shuffle). */
@@ -112,7 +116,8 @@ public final class SparkCocoEvaluation {
    */
   private static List<EvalResult> evaluateBlocks(
       SparkSession spark, List<EvalParams> params, CocoDataset gt,
-      JavaPairRDD<Long, DetectionBlock> mapSide, boolean[] areaFromMask, int partitions) {
+      JavaPairRDD<Long, DetectionBlock> mapSide, boolean[] areaFromMask, int partitions,
+      String resultsName) {
     int ne = params.size();
     List<EvalInputs> gtOnly = new ArrayList<>();
     for (EvalParams p : params) {
@@ -148,7 +153,13 @@ public final class SparkCocoEvaluation {
             for (int i = 0; i < ne; i++) {
               ImageDetections dt = block == null ? ImageDetections.empty(id, areaFromMask[i])
                   : block.toDetections(areaFromMask[i]);
-              ImageEvaluation e = matchers[i].evaluate(gtBlocks.value().get(id), dt);
+              ImageEvaluation e;
+              try {
+                e = matchers[i].evaluate(gtBlocks.value().get(id), dt);
+              } catch (LoadRes.EmptyBoxInIou refused) {
+                throw new InvalidInputException(EvalInputs.resultLabel(resultsName,
+                    block.detIndexAt(refused.position()), id) + ": " + LoadRes.emptyBoxProblem());
+              }
               for (int j = 0; j < e.groupCount(); j++) {
                 int evaluation = i;
                 long category = e.groupCategory(j);

@@ -160,9 +160,9 @@ public final class Warehouse {
 
     /** Writes an import's checked chunks as this run's predictions table. */
     void writePredictions(org.apache.spark.api.java.JavaRDD<PredictionChunk> chunks,
-        org.apache.spark.util.LongAccumulator records) {
+        PredictionChunk.Counts counts) {
       PredictionsParquet.write(chunks, path(Tables.PREDICTIONS),
-          spark.sparkContext().hadoopConfiguration(), records);
+          spark.sparkContext().hadoopConfiguration(), counts);
       written.add(Tables.PREDICTIONS);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.zoobench.eval.ImageDetections;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -38,22 +39,25 @@ class PredictionsParquetTest {
   @Test
   void writesWhatSparkWritesForTheSameRows() throws Exception {
     PredictionChunk chunk = new PredictionChunk(40);
-    chunk.add(7, 1, new double[] {1.5, 2.25, 10, 0.1}, 0.9, 4, 3, "52203".getBytes(
+    chunk.add(7, 1, new double[] {1.5, 2.25, 10, 0.1}, false, 0.9, 4, 3, "52203".getBytes(
         StandardCharsets.ISO_8859_1));
-    chunk.add(7, 2, null, 0.5, 2, 2, "04".getBytes(StandardCharsets.ISO_8859_1));
-    chunk.add(9, 1, new double[] {0, 0, 1e-300, 1e300}, 0.25, -1, -1, null);
-    chunk.add(3, 5, new double[] {-1, 2, 3, 4}, 1.0 / 3, 1, 1, "\"\\`".getBytes(
+    chunk.add(7, 2, null, false, 0.5, 2, 2, "04".getBytes(StandardCharsets.ISO_8859_1));
+    chunk.add(9, 1, new double[] {0, 0, 1e-300, 1e300}, false, 0.25, -1, -1, null);
+    chunk.add(3, 5, new double[] {-1, 2, 3, 4}, false, 1.0 / 3, 1, 1, "\"\\`".getBytes(
         StandardCharsets.ISO_8859_1));
     PredictionChunk second = new PredictionChunk(44);
-    second.add(3, 5, new double[] {5, 6, 7, 8}, 0.125, -1, -1, null);
+    second.add(3, 5, new double[] {5, 6, 7, 8}, false, 0.125, -1, -1, null);
+    // "bbox": [] stays an empty list; a result without a score (unknown category) has none
+    second.add(3, 200, null, true, Double.NaN, -1, -1, null);
 
     List<Row> expected = new ArrayList<>();
     for (PredictionChunk c : List.of(chunk, second)) {
       for (int i = 0; i < c.size; i++) {
         expected.add(RowFactory.create(c.imageIds[i], c.categories[i],
-            c.hasBox(i) ? new Double[] {c.boxes[i * 4], c.boxes[i * 4 + 1], c.boxes[i * 4 + 2],
-                c.boxes[i * 4 + 3]} : null,
-            c.scores[i],
+            ImageDetections.isEmptyBox(c.boxes, i) ? new Double[0]
+                : c.hasBox(i) ? new Double[] {c.boxes[i * 4], c.boxes[i * 4 + 1],
+                    c.boxes[i * 4 + 2], c.boxes[i * 4 + 3]} : null,
+            Double.isNaN(c.scores[i]) ? null : c.scores[i],
             c.maskHeights[i] < 0 ? null : RowFactory.create(
                 new Integer[] {c.maskHeights[i], c.maskWidths[i]},
                 new String(c.arena, c.maskStarts[i], c.maskLengths[i],
@@ -67,11 +71,11 @@ class PredictionsParquetTest {
     Path ours = tmp.resolve("ours");
     JavaRDD<PredictionChunk> chunks = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(List.of(chunk, second), 2);
-    var records = spark.sparkContext().longAccumulator();
+    var counts = new PredictionChunk.Counts(spark.sparkContext());
     PredictionsParquet.write(chunks, new org.apache.hadoop.fs.Path(ours.toUri()),
-        spark.sparkContext().hadoopConfiguration(), records);
+        spark.sparkContext().hadoopConfiguration(), counts);
 
-    assertThat(records.value()).isEqualTo(5);
+    assertThat(counts.records.value()).isEqualTo(6);
     assertThat(footer(bySpark).getSchema()).isEqualTo(PredictionsParquet.SCHEMA);
     assertThat(footer(ours).getSchema()).isEqualTo(PredictionsParquet.SCHEMA);
     String sparkSchemaKey = "org.apache.spark.sql.parquet.row.metadata";
@@ -82,7 +86,7 @@ class PredictionsParquetTest {
     assertThat(read.schema()).isEqualTo(bySparkRead.schema());
     List<Row> a = bySparkRead.orderBy("det_index").collectAsList();
     List<Row> b = read.orderBy("det_index").collectAsList();
-    assertThat(b).hasSize(5).isEqualTo(a);
+    assertThat(b).hasSize(6).isEqualTo(a);
     assertThat(b.get(1).isNullAt(2)).isTrue();
     assertThat(b.get(2).isNullAt(4)).isTrue();
     assertThat(b.get(3).getStruct(4).getString(1)).isEqualTo("\"\\`");

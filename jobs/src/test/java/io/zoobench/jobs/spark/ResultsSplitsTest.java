@@ -63,14 +63,14 @@ class ResultsSplitsTest {
     assertThat(chunks.collect()).allSatisfy(c -> assertThat(c.size).isLessThanOrEqualTo(
         chunkRecords));
     assertThat(chunks.getNumPartitions()).isEqualTo(ranges.size());
-    var records = spark.sparkContext().longAccumulator();
+    var counts = new PredictionChunk.Counts(spark.sparkContext());
     java.nio.file.Path dir = Files.createTempDirectory(tmp, "split").resolve("predictions");
     PredictionsParquet.write(chunks, new org.apache.hadoop.fs.Path(dir.toUri()),
-        spark.sparkContext().hadoopConfiguration(), records);
+        spark.sparkContext().hadoopConfiguration(), counts);
     var read = spark.read().parquet(dir.toString());
     List<Row> rows = read.orderBy("det_index").collectAsList();
     assertThat(rows).hasSize(file.size());
-    assertThat(records.value()).isEqualTo(file.size());
+    assertThat(counts.records.value()).isEqualTo(file.size());
     for (int i = 0; i < file.size(); i++) {
       Row r = rows.get(i);
       assertThat(r.getLong(5)).isEqualTo(i);

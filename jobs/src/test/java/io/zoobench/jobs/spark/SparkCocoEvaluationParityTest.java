@@ -60,17 +60,17 @@ class SparkCocoEvaluationParityTest {
     JavaRDD<PredictionChunk> chunks = ResultsImport.chunks(spark, m.dt().toString(), gt,
         List.of(params), survey, 2).cache();
     try {
-      boolean fromMask = EvalInputs.areaFromMask(params, firstHasBbox);
+      boolean fromMask = io.zoobench.eval.LoadRes.areaFromMask(params, firstHasBbox);
       assertThat(fromMask).isEqualTo(m.mode().equals("segm_d2"));
       // import's path: the chunks themselves, on every partition count
       for (int parts : PARTITIONS) {
         check(m, "chunks on " + parts + " partitions", single, SparkCocoEvaluation.evaluateChunks(
-            spark, List.of(params), gt, chunks, new boolean[] {fromMask}, parts).get(0));
+            spark, List.of(params), gt, chunks, new boolean[] {fromMask}, parts, "dt.json").get(0));
       }
       // evaluate's path: prediction rows read back from the table's files
       Path dir = Files.createTempDirectory(tmp, "predictions").resolve("t");
       PredictionsParquet.write(chunks, new org.apache.hadoop.fs.Path(dir.toUri()),
-          spark.sparkContext().hadoopConfiguration(), spark.sparkContext().longAccumulator());
+          spark.sparkContext().hadoopConfiguration(), new PredictionChunk.Counts(spark.sparkContext()));
       Dataset<Row> predictions = spark.read().parquet(dir.toString());
       check(m, "table rows on 3 partitions", single,
           SparkCocoEvaluation.evaluate(spark, params, gt, predictions, fromMask, 3));
