@@ -268,6 +268,32 @@ class ImportCommandTest {
   }
 
   @Test
+  void importWarnsAsEvalDoes() {
+    // box-only results in mask evaluation: their rectangles, as pycocotools' loadRes makes them
+    ReferenceCases.Mode boxes = mode("16_", "bbox");
+    Cli.Result r = Cli.run("import", "--annotations", boxes.gt().toString(), "--results",
+        boxes.dt().toString(), "--iou", "segm", "--warehouse", tmp.toString(), "--run-id",
+        "rectangles", "--partitions", "2");
+    assertThat(r.exit()).as("%s", r).isZero();
+    Cli.Result eval = Cli.run("eval", "--gt", boxes.gt().toString(), "--dt",
+        boxes.dt().toString(), "--iou", "segm", "-q");
+    String warning = eval.err().lines().filter(l -> l.contains("rectangles of their boxes"))
+        .findFirst().orElseThrow();
+    assertThat(r.err()).contains(warning);
+    // results of categories the ground truth does not have
+    ReferenceCases.Mode unknown = mode("09_", "bbox");
+    r = Cli.run("import", "--annotations", unknown.gt().toString(), "--results",
+        unknown.dt().toString(), "--iou", "bbox", "--warehouse", tmp.toString(), "--run-id",
+        "unknown-categories", "--partitions", "2");
+    assertThat(r.exit()).as("%s", r).isZero();
+    eval = Cli.run("eval", "--gt", unknown.gt().toString(), "--dt", unknown.dt().toString(),
+        "--iou", "bbox", "-q");
+    warning = eval.err().lines().filter(l -> l.contains("not a category of")).findFirst()
+        .orElseThrow();
+    assertThat(r.err()).contains(warning);
+  }
+
+  @Test
   void emptyResultsAreARunWithoutPredictions() throws Exception {
     ReferenceCases.Mode m = mode("02_", "bbox");
     Cli.Result r = Cli.run("import", "--annotations", m.gt().toString(), "--results",
