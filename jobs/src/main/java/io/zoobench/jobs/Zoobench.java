@@ -1,5 +1,7 @@
 package io.zoobench.jobs;
 
+import io.zoobench.bench.BenchCommand;
+import io.zoobench.bench.SynthCommand;
 import io.zoobench.coco.InvalidInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package io.zoobench.synth;
+package io.zoobench.parity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.zoobench.synth;
+package io.zoobench.parity;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import io.zoobench.synth.SynthRandom;
 import java.util.SplittableRandom;
 
 /**

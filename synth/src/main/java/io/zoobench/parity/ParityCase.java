@@ -1,4 +1,4 @@
-package io.zoobench.synth;
+package io.zoobench.parity;
 
 import io.zoobench.eval.EvalParams;
 import java.io.IOException;

@@ -1,10 +1,10 @@
-package io.zoobench.jobs;
+package io.zoobench.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zoobench.synth.ParityCase;
-import io.zoobench.synth.ParityRun;
-import io.zoobench.synth.PycocotoolsOracle;
+import io.zoobench.parity.ParityCase;
+import io.zoobench.parity.ParityRun;
+import io.zoobench.parity.PycocotoolsOracle;
 import io.zoobench.synth.SynthSpec;
 import io.zoobench.synth.SyntheticCoco;
 import java.io.IOException;

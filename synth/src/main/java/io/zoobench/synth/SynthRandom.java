@@ -9,13 +9,13 @@ import java.util.SplittableRandom;
  * last bit differs from the interpreter's, which would make output depend on warm-up and break
  * the byte-for-byte determinism the generator promises.
  */
-final class SynthRandom {
+public final class SynthRandom {
   private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
 
   private SynthRandom() {}
 
   /** A well-mixed seed for stream {@code index} of {@code seed} (SplitMix64 finalizer). */
-  static long mix(long seed, long index) {
+  public static long mix(long seed, long index) {
     return finalize64(finalize64(seed) + (index + 1) * GOLDEN);
   }
 

@@ -1,4 +1,4 @@
-package io.zoobench.jobs;
+package io.zoobench.bench;
 
 import io.zoobench.synth.SynthSpec;
 import io.zoobench.synth.SynthSummary;

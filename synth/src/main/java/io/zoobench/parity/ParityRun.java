@@ -1,4 +1,4 @@
-package io.zoobench.synth;
+package io.zoobench.parity;
 
 import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.CocoJsonReader;

@@ -1,4 +1,4 @@
-package io.zoobench.eval;
+package io.zoobench.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zoobench.coco.CocoJsonReader;
-import io.zoobench.synth.ParityCase;
-import io.zoobench.synth.ParityCaseGenerator;
-import io.zoobench.synth.ParityRun;
-import io.zoobench.synth.PycocotoolsOracle;
+import io.zoobench.eval.CocoEvaluator;
+import io.zoobench.eval.EvalParams;
+import io.zoobench.eval.EvalResult;
 import io.zoobench.testing.ReferenceCases;
 import java.nio.file.Files;
 import java.nio.file.Path;
