@@ -31,11 +31,11 @@ public final class ResultsStream implements Iterator<ResultsStream.Record>, Clos
       Segmentation segmentation, MaskFormat maskFormat) {}
 
   private final JsonParser parser;
-  private final CocoJsonReader.ResultParser results;
+  private final ResultParser results;
   private Record pending;
   private boolean done;
 
-  private ResultsStream(JsonParser parser, CocoJsonReader.ResultParser results) {
+  private ResultsStream(JsonParser parser, ResultParser results) {
     this.parser = parser;
     this.results = results;
   }

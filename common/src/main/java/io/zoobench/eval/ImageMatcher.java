@@ -1,11 +1,5 @@
 package io.zoobench.eval;
 
-import io.zoobench.coco.Segmentation;
-import io.zoobench.mask.BoxIou;
-import io.zoobench.mask.MaskIou;
-import io.zoobench.mask.Rle;
-import io.zoobench.mask.RleCodec;
-import io.zoobench.mask.RleOps;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -129,13 +123,13 @@ public final class ImageMatcher implements Serializable {
     int d = Math.min(dts.length, params.maxDetLast());
 
     double[] dArea = new double[d];
-    double[] dBoxes = detectionBoxesAndAreas(gt, dt, dts, d, dArea);
+    double[] dBoxes = DetectionGeometry.boxesAndAreas(params, gt, dt, dts, d, dArea);
     double[] ious = new double[d * g];
     if (d > 0 && g > 0) {
       if (params.iouType() == EvalParams.IouType.BBOX) {
-        boxIous(gt, gts, dBoxes, d, ious);
+        GroupIous.boxes(gt, gts, dBoxes, d, ious);
       } else {
-        maskIous(gt, gts, dt, dts, d, ious);
+        GroupIous.masks(gt, gts, dt, dts, d, ious);
       }
     }
 
@@ -232,146 +226,6 @@ public final class ImageMatcher implements Serializable {
   private static boolean isIgnored(ImageGroundTruth gt, int ann, double lo, double hi) {
     double area = gt.areas[ann];
     return gt.crowd[ann] || area < lo || area > hi;
-  }
-
-  /**
-   * Fills the kept detections' areas as loadRes defines them and returns their boxes for box
-   * IoU: the result's bbox, or the mask's box when the result has none.
-   */
-  private double[] detectionBoxesAndAreas(
-      ImageGroundTruth gt, ImageDetections dt, int[] dts, int d, double[] dArea) {
-    double[] boxes = new double[d * 4];
-    boolean emptyFails = LoadRes.emptyBoxFails(params, dt.areaFromMask);
-    for (int i = 0; i < d; i++) {
-      int k = dts[i];
-      if (emptyFails && ImageDetections.isEmptyBox(dt.bboxes, k)) {
-        throw new LoadRes.EmptyBoxInIou(dt.imageId, k);
-      }
-      boolean hasBox = !Double.isNaN(dt.bboxes[k * 4]);
-      if (hasBox) {
-        System.arraycopy(dt.bboxes, k * 4, boxes, i * 4, 4);
-      }
-      if (dt.areaFromMask || !hasBox) {
-        Rle rle = detectionMask(gt, dt, k);
-        if (dt.areaFromMask) {
-          dArea[i] = rle.area();
-        }
-        if (!hasBox) {
-          double[] bb = rle.toBbox();
-          System.arraycopy(bb, 0, boxes, i * 4, 4);
-        }
-      }
-      if (!dt.areaFromMask) {
-        dArea[i] = dt.bboxes[k * 4 + 2] * dt.bboxes[k * 4 + 3];
-      }
-    }
-    return boxes;
-  }
-
-  private void boxIous(ImageGroundTruth gt, int[] gts, double[] dBoxes, int d, double[] ious) {
-    int g = gts.length;
-    for (int j = 0; j < g; j++) {
-      int ann = gts[j];
-      int o = ann * 4;
-      double gx = gt.bboxes[o];
-      double gy = gt.bboxes[o + 1];
-      double gw = gt.bboxes[o + 2];
-      double gh = gt.bboxes[o + 3];
-      boolean crowd = gt.crowd[ann];
-      for (int i = 0; i < d; i++) {
-        int q = i * 4;
-        ious[i * g + j] = BoxIou.iou(dBoxes[q], dBoxes[q + 1], dBoxes[q + 2], dBoxes[q + 3],
-            gx, gy, gw, gh, crowd);
-      }
-    }
-  }
-
-  private void maskIous(
-      ImageGroundTruth gt, int[] gts, ImageDetections dt, int[] dts, int d, double[] ious) {
-    int g = gts.length;
-    // GT masks: rasterised at the image size (polygons) or taken as they are (RLE).
-    int[][] gCounts = new int[g][];
-    int[] gH = new int[g];
-    int[] gW = new int[g];
-    double[] gBox = new double[g * 4];
-    for (int j = 0; j < g; j++) {
-      Rle rle = groundTruthMask(gt, gts[j]);
-      gCounts[j] = rle.counts();
-      gH[j] = rle.height();
-      gW[j] = rle.width();
-      RleOps.toBbox(gH[j], gW[j], gCounts[j], 0, gCounts[j].length, gBox, j * 4);
-    }
-    // Detection masks: decoded into one arena per group.
-    int total = 0;
-    for (int i = 0; i < d; i++) {
-      int k = dts[i];
-      total += dt.maskHeights[k] >= 0 ? dt.maskLengths[k] : 0;
-    }
-    int[] arena = new int[total];
-    int[] off = new int[d];
-    int[] len = new int[d];
-    int[] dH = new int[d];
-    int[] dW = new int[d];
-    int[][] other = new int[d][];
-    double[] dBox = new double[d * 4];
-    int p = 0;
-    for (int i = 0; i < d; i++) {
-      int k = dts[i];
-      if (dt.maskHeights[k] >= 0) {
-        int n = RleCodec.decodeInto(dt.maskArena, dt.maskStarts[k], dt.maskLengths[k], arena, p);
-        off[i] = p;
-        len[i] = n;
-        dH[i] = dt.maskHeights[k];
-        dW[i] = dt.maskWidths[k];
-        p += n;
-      } else {
-        Rle rle = detectionMask(gt, dt, k);
-        other[i] = rle.counts();
-        len[i] = other[i].length;
-        dH[i] = rle.height();
-        dW[i] = rle.width();
-      }
-      int[] src = other[i] != null ? other[i] : arena;
-      RleOps.toBbox(dH[i], dW[i], src, off[i], len[i], dBox, i * 4);
-    }
-    for (int i = 0; i < d; i++) {
-      int[] src = other[i] != null ? other[i] : arena;
-      for (int j = 0; j < g; j++) {
-        ious[i * g + j] = MaskIou.iou(dH[i], dW[i], src, off[i], len[i], dBox, i * 4,
-            gH[j], gW[j], gCounts[j], 0, gCounts[j].length, gBox, j * 4, gt.crowd[gts[j]]);
-      }
-    }
-  }
-
-  private static Rle groundTruthMask(ImageGroundTruth gt, int ann) {
-    Segmentation s = gt.segmentations == null ? null : gt.segmentations[ann];
-    if (s == null) {
-      throw new IllegalStateException(
-          "annotation " + gt.annIds[ann] + " of image " + gt.imageId + " has no segmentation");
-    }
-    return s.toRle(gt.height, gt.width);
-  }
-
-  /**
-   * A detection's mask: its compressed RLE, its polygons, or (pycocotools' loadRes for results
-   * without a segmentation) its box's rectangle polygon {@code [x1,y1, x1,y2, x2,y2, x2,y1]},
-   * which is what {@link Rle#fromBbox} rasterises.
-   */
-  private static Rle detectionMask(ImageGroundTruth gt, ImageDetections dt, int k) {
-    if (dt.maskHeights[k] >= 0) {
-      return Rle.fromCompressed(dt.maskArena, dt.maskStarts[k], dt.maskLengths[k],
-          dt.maskHeights[k], dt.maskWidths[k]);
-    }
-    if (dt.polygonMasks != null && dt.polygonMasks[k] != null) {
-      return dt.polygonMasks[k].toRle(gt.height, gt.width);
-    }
-    double x1 = dt.bboxes[k * 4];
-    double y1 = dt.bboxes[k * 4 + 1];
-    if (Double.isNaN(x1)) {
-      throw new IllegalStateException(
-          "a detection of image " + dt.imageId + " has neither a box nor a mask");
-    }
-    return Rle.fromBbox(x1, y1, dt.bboxes[k * 4 + 2], dt.bboxes[k * 4 + 3], gt.height, gt.width);
   }
 
   /** Growable output of one image. */
