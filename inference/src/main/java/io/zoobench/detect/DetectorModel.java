@@ -47,7 +47,7 @@ public final class DetectorModel implements AutoCloseable {
     this.spec = spec;
     this.model = model;
     this.block = model.getBlock();
-    this.adapter = OutputAdapter.of(spec.output());
+    this.adapter = OutputAdapters.get(spec.output());
     this.device = device;
   }
 
@@ -85,6 +85,11 @@ public final class DetectorModel implements AutoCloseable {
         .orElse(e.getClass().getSimpleName());
   }
 
+  /** How this model's inputs and outputs are laid out. */
+  public OutputAdapter adapter() {
+    return adapter;
+  }
+
   public ModelSpec spec() {
     return spec;
   }
@@ -112,7 +117,7 @@ public final class DetectorModel implements AutoCloseable {
       long t1 = System.nanoTime();
       List<Detections> out = new ArrayList<>(images.size());
       for (int i = 0; i < images.size(); i++) {
-        out.add(Postprocess.finish(raw.get(i), images.get(i), spec));
+        out.add(Postprocess.finish(raw.get(i), images.get(i), spec, adapter.proposals()));
       }
       long t2 = System.nanoTime();
       notePeakMemory();
@@ -120,8 +125,8 @@ public final class DetectorModel implements AutoCloseable {
     } catch (IllegalStateException | ai.djl.engine.EngineException e) {
       // the model does not fit its spec (output layout, input) or fails on this input
       throw new InvalidInputException(
-          spec.artifact().substring(spec.artifact().lastIndexOf('/') + 1) + " (model " + spec.name() + ", output " + spec.output().name()
-          .toLowerCase(java.util.Locale.ROOT) + "): " + firstLine(e), e);
+          spec.artifact().substring(spec.artifact().lastIndexOf('/') + 1) + " (model "
+          + spec.name() + ", output " + spec.output() + "): " + firstLine(e), e);
     }
   }
 

@@ -14,13 +14,18 @@ import io.zoobench.zoo.ModelSpec;
 final class Postprocess {
   private Postprocess() {}
 
-  static Detections finish(RawDetections raw, PreparedImage image, ModelSpec spec) {
+  /**
+   * @param classAgnostic proposals: every detection is category 1, whatever its label
+   */
+  static Detections finish(RawDetections raw, PreparedImage image, ModelSpec spec,
+      boolean classAgnostic) {
     int n = raw.size();
     int[] keep = new int[n];
     int kept = 0;
     for (int i = 0; i < n; i++) {
       float s = raw.scores()[i];
-      if (s >= spec.scoreThreshold() && spec.categoryOf(raw.labels()[i]) >= 0) {
+      if (s >= spec.scoreThreshold()
+          && (classAgnostic || spec.categoryOf(raw.labels()[i]) >= 0)) {
         keep[kept++] = i;
       }
     }
@@ -50,7 +55,7 @@ final class Postprocess {
       boxes[4 * j + 2] = x2 - x1;
       boxes[4 * j + 3] = y2 - y1;
       scores[j] = raw.scores()[i];
-      categories[j] = spec.categoryOf(raw.labels()[i]);
+      categories[j] = classAgnostic ? 1 : spec.categoryOf(raw.labels()[i]);
       if (masks != null) {
         masks[j] = Rle.encode(raw.masks(), i * plane, raw.maskHeight(), raw.maskWidth());
       }

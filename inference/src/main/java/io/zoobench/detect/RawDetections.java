@@ -6,10 +6,11 @@ package io.zoobench.detect;
  * thresholded masks, one column-major 0/1 block of {@code maskHeight × maskWidth} bytes per
  * detection, already at the original image size.
  */
-record RawDetections(float[] boxes, float[] scores, long[] labels, byte[] masks, int maskHeight,
-    int maskWidth) {
+public record RawDetections(float[] boxes, float[] scores, long[] labels, byte[] masks,
+    int maskHeight, int maskWidth) {
 
-  int size() {
+  /** Number of detections. */
+  public int size() {
     return scores.length;
   }
 }

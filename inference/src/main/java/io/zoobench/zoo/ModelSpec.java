@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * One model of a zoo manifest: what it is (name, architecture, backbone, style, lr schedule),
  * where its TorchScript file lives, how to feed it ({@link InputSpec}), how to read its outputs
- * ({@link OutputKind}), the label → COCO category id map and the post-processing limits. Read
+ * (the name of an {@link io.zoobench.detect.OutputAdapter}), the label → COCO category id map and the post-processing limits. Read
  * with {@link ZooManifest}; immutable and serializable, so Spark ships it to executors as is.
  *
  * @param artifact the model file: an absolute path or URI (any Hadoop file system), resolved
@@ -22,7 +22,7 @@ public record ModelSpec(
     String lrSchedule,
     String artifact,
     InputSpec input,
-    OutputKind output,
+    String output,
     Map<Long, Long> labels,
     double scoreThreshold,
     int maxDetections,
@@ -30,24 +30,6 @@ public record ModelSpec(
     int batchSize,
     Map<String, Double> reference,
     String source) implements Serializable {
-
-  /** How a model's outputs are laid out. */
-  public enum OutputKind {
-    /**
-     * Scripted torchvision detectors: input {@code List[Tensor]} (CHW, RGB), output
-     * {@code (losses, List[Dict])} with {@code boxes} x1y1x2y2, {@code labels}, {@code scores}
-     * and optionally {@code masks} [N,1,H,W] probabilities, in original-image pixels.
-     */
-    TORCHVISION,
-    /** RPN-style: {@code List[Dict]} with {@code boxes} and objectness {@code scores}. */
-    PROPOSALS,
-    /**
-     * MMDeploy-style tensors: input one [B,3,H,W] batch; output {@code dets} [B,K,5]
-     * (x1, y1, x2, y2, score), {@code labels} [B,K] (−1 pads) and optionally {@code masks}
-     * [B,K,H,W] probabilities, in input pixels.
-     */
-    TENSORS
-  }
 
   /** How images are resized before the forward pass. */
   public enum Resize {
@@ -79,9 +61,6 @@ public record ModelSpec(
 
   /** The category id for a model label, or −1 when the label is not mapped. */
   public long categoryOf(long label) {
-    if (output == OutputKind.PROPOSALS) {
-      return 1;
-    }
     Long c = labels.get(label);
     return c == null ? -1 : c;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.detect.OutputAdapters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -137,8 +138,8 @@ public final class ZooManifest {
       }
       where = where + " (" + name + ")";
       unknownKeys(node, MODEL_KEYS, "");
-      ModelSpec.OutputKind output = choice(node, "output", ModelSpec.OutputKind.class, null);
-      boolean proposals = output == ModelSpec.OutputKind.PROPOSALS;
+      String output = adapter();
+      boolean proposals = OutputAdapters.get(output).proposals();
       Map<Long, Long> labels = labels(proposals);
       double score = number(node, "score_threshold", proposals ? 0.0 : 0.05, 0, 1);
       int maxDets = integer(node, "max_detections", proposals ? 1000 : 100, 1, 100_000);
@@ -162,6 +163,20 @@ public final class ZooManifest {
           text(node, "style", ""), text(node, "lr_schedule", ""), artifact(), input(), output,
           Map.copyOf(labels), score, maxDets, maskThreshold, batch, Map.copyOf(reference),
           file);
+    }
+
+    /** The {@code output:} adapter's name, one of the registry's. */
+    private String adapter() {
+      JsonNode v = node.get("output");
+      String known = String.join(", ", OutputAdapters.names());
+      if (v == null || v.isNull()) {
+        throw bad("output", "is missing (one of " + known + ")");
+      }
+      String s = v.asText().trim().toLowerCase(Locale.ROOT);
+      if (!OutputAdapters.names().contains(s)) {
+        throw bad("output", "is '" + v.asText() + "', expected one of " + known);
+      }
+      return s;
     }
 
     private String artifact() {

@@ -110,7 +110,7 @@ class ZooManifestTest {
     assertThat(tv.backbone()).isEqualTo("r50_fpn");
     assertThat(tv.style()).isEmpty();
     assertThat(tv.lrSchedule()).isEmpty();
-    assertThat(tv.output()).isEqualTo(ModelSpec.OutputKind.TORCHVISION);
+    assertThat(tv.output()).isEqualTo("torchvision");
     assertThat(tv.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(1L, 1L, 2L, 2L, 3L, 3L));
     assertThat(tv.reference()).isEmpty();
     assertThat(tv.source()).isEqualTo("zoo.yaml");
@@ -130,7 +130,7 @@ class ZooManifestTest {
     assertThat(mm.style()).isEqualTo("pytorch");
     assertThat(mm.lrSchedule()).isEqualTo("1x");
     assertThat(mm.artifact()).isEqualTo("s3a://bucket/zoo/retina.pt");
-    assertThat(mm.output()).isEqualTo(ModelSpec.OutputKind.TENSORS);
+    assertThat(mm.output()).isEqualTo("tensors");
     assertThat(mm.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(0L, 1L, 1L, 3L, 2L, 18L));
     assertThat(mm.scoreThreshold()).isEqualTo(0.3);
     assertThat(mm.maxDetections()).isEqualTo(300);
@@ -178,7 +178,7 @@ class ZooManifestTest {
     assertThat(det.input().scale()).containsExactly(640, 480);
 
     ModelSpec rpn = models.get(1);
-    assertThat(rpn.output()).isEqualTo(ModelSpec.OutputKind.PROPOSALS);
+    assertThat(rpn.output()).isEqualTo("proposals");
     assertThat(rpn.scoreThreshold()).isEqualTo(0.0);
     assertThat(rpn.maxDetections()).isEqualTo(1000);
     assertThat(rpn.maskThreshold()).isEqualTo(0.5);
@@ -204,8 +204,10 @@ class ZooManifestTest {
           - {name: rpn, arch: rpn, backbone: r50, artifact: rpn.pt, output: proposals,
              input: {resize: none, normalized_by_model: true}}
         """)).models().get(0);
-    assertThat(rpn.categoryOf(0)).isEqualTo(1);
-    assertThat(rpn.categoryOf(7)).isEqualTo(1);
+    // proposals need no label map: their adapter is class-agnostic (category 1 for all)
+    assertThat(rpn.labels()).isEmpty();
+    assertThat(io.zoobench.detect.OutputAdapters.get(rpn.output()).proposals()).isTrue();
+    assertThat(io.zoobench.detect.OutputAdapters.get(mm.output()).proposals()).isFalse();
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.zoobench.jobs;
 
 import io.zoobench.eval.EvalResult;
 import io.zoobench.jobs.spark.EvaluateJob;
-import io.zoobench.jobs.spark.ImportJob;
+import io.zoobench.jobs.run.Annotations;
+import io.zoobench.jobs.run.RunLifecycle;
+import io.zoobench.jobs.run.RunResult;
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
@@ -71,29 +73,30 @@ public final class EvaluateCommand implements Callable<Integer> {
           "--max-failed-share must be between 0 and 1, got " + maxFailedShare);
     }
     ModelSpec modelSpec = ZooManifest.resolve(model);
-    String id = run.runId != null ? run.runId : ImportJob.defaultRunId(modelSpec.name());
+    String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(modelSpec.name());
     Configuration hadoop = run.hadoopBeforeSpark();
-    CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
-        () -> ImportJob.readAnnotations(annotations, hadoop));
+    CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
+        () -> Annotations.read(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(),
         run.master, run.conf);
-    EvaluateJob.Outcome o = new EvaluateJob(spark, err).run(new EvaluateJob.Options(annotations,
-        images, model, modelSpec, run.warehouse, id, run.master, shards, maxFailedShare,
-        run.partitions), gt);
-    printZooRow(out, modelSpec, o);
+    RunLifecycle.Completed c = new RunLifecycle(spark, err).run(new EvaluateJob(
+        new EvaluateJob.Options(annotations, images, model, modelSpec, run.warehouse, id,
+            shards, maxFailedShare, run.partitions), gt));
+    printZooRow(out, modelSpec, c.result());
     out.println(String.format(Locale.ROOT,
-        "run %s: %d images (%d failed), %d predictions, inference %.1fs, evaluation %.1fs,"
-            + " total %.1fs, tables in %s", o.runId(), o.images(), o.failed(), o.predictions(),
-        o.inferenceSeconds(), o.evalSeconds(), o.totalSeconds(), run.warehouse));
+        "run %s: %d images (%d failed), %d predictions, evaluation %.1fs, total %.1fs,"
+            + " tables in %s", c.runId(), c.images(), c.imagesFailed(),
+        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(), run.warehouse));
     return 0;
   }
 
   /** The model-zoo table row people know from MMDetection's and Detectron2's pages. */
-  static void printZooRow(PrintWriter out, ModelSpec s, EvaluateJob.Outcome o) {
+  static void printZooRow(PrintWriter out, ModelSpec s, RunResult o) {
     String box = "-";
     String mask = "-";
     String ar = "-";
-    for (EvalResult r : o.results()) {
+    double[] fps = EvaluateJob.fps(o.timings());
+    for (EvalResult r : o.evaluations()) {
       String v = String.format(Locale.ROOT, "%.3f", r.stats()[0]);
       switch (r.params().label()) {
         case "bbox" -> box = v;
@@ -107,12 +110,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     String fmt = "%-24s %-12s %-12s %10s %10s %8s %8s %8s%n";
     out.printf(Locale.ROOT, fmt, "model", "arch", "backbone", "fps e2e", "fps comp", "box AP",
         "mask AP", "AR1000");
-    out.printf(Locale.ROOT, fmt, s.name(), s.arch(), s.backbone(), fps(o.fpsEndToEnd()),
-        fps(o.fpsCompute()), box, mask, ar);
+    out.printf(Locale.ROOT, fmt, s.name(), s.arch(), s.backbone(), fps(fps[0]), fps(fps[1]),
+        box, mask, ar);
     out.flush();
   }
 
-  private static String fps(Double v) {
-    return v == null ? "-" : String.format(Locale.ROOT, "%.1f", v);
+  private static String fps(double v) {
+    return v <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", v);
   }
 }

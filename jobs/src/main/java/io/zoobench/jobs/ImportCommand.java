@@ -1,6 +1,8 @@
 package io.zoobench.jobs;
 
 import io.zoobench.eval.EvalParams;
+import io.zoobench.jobs.run.Annotations;
+import io.zoobench.jobs.run.RunLifecycle;
 import io.zoobench.jobs.spark.ImportJob;
 import io.zoobench.jobs.spark.ResultsImport;
 import io.zoobench.jobs.spark.SparkSupport;
@@ -72,21 +74,23 @@ public final class ImportCommand implements Callable<Integer> {
     }
     String name = model != null ? model : new Path(results).getName()
         .replaceFirst("\\.json(\\.gz)?$", "");
-    String id = run.runId != null ? run.runId : ImportJob.defaultRunId(name);
+    String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(name);
     // read the annotations while Spark starts: they only need Hadoop's file systems
     Configuration hadoop = run.hadoopBeforeSpark();
-    CompletableFuture<ImportJob.Annotations> gt = SparkSupport.async("zoobench-annotations",
-        () -> ImportJob.readAnnotations(annotations, hadoop));
-    long chunk = ResultsImport.minSplitBytes(k -> run.conf.getOrDefault(k, System.getProperty(k)));
+    CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
+        () -> Annotations.read(annotations, hadoop));
+    long chunk = Long.parseLong(Settings.IMPORT_MIN_SPLIT_BYTES.get(
+        k -> run.conf.getOrDefault(k, System.getProperty(k))));
     CompletableFuture<ResultsImport.Survey> survey = SparkSupport.async("zoobench-results",
         () -> ResultsImport.survey(results, hadoop, chunk));
     SparkSession spark = SparkSupport.session("zoobench import " + name, run.master, run.conf);
     int parts = run.partitions > 0 ? run.partitions : spark.sparkContext().defaultParallelism();
-    ImportJob.Outcome o = new ImportJob(spark, err).run(new ImportJob.Options(annotations,
-        results, evals, run.warehouse, id, name, run.master, parts), gt, survey);
+    RunLifecycle.Completed c = new RunLifecycle(spark, err).run(new ImportJob(
+        new ImportJob.Options(annotations, results, evals, run.warehouse, id, name, parts), gt,
+        survey));
     out.println(String.format(Locale.ROOT,
-        "run %s: %d predictions, evaluation %.1fs, total %.1fs, tables in %s", o.runId(),
-        o.predictions(), o.evalSeconds(), o.totalSeconds(), run.warehouse));
+        "run %s: %d predictions, evaluation %.1fs, total %.1fs, tables in %s", c.runId(),
+        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(), run.warehouse));
     return 0;
   }
 }

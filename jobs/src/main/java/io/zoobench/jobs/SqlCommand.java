@@ -2,7 +2,7 @@ package io.zoobench.jobs;
 
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.jobs.spark.SparkSupport;
-import io.zoobench.jobs.spark.Warehouse;
+import io.zoobench.jobs.tables.Warehouse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zoobench.jobs.spark.LocalSpark;
-import io.zoobench.jobs.spark.Tables;
-import io.zoobench.jobs.spark.Warehouse;
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.testing.ReferenceCases;
 import java.io.IOException;
 import java.io.InputStream;
@@ -228,7 +228,7 @@ class ImportCommandTest {
       }
       StructType onDisk = spark.read().parquet(dir.toString()).schema();
       assertThat(Arrays.stream(onDisk.fields()).map(StructField::name).toList()).as(t)
-          .isEqualTo(Arrays.stream(Tables.schema(t).fields()).map(StructField::name).toList());
+          .isEqualTo(Arrays.stream(Tables.named(t).dataSchema().fields()).map(StructField::name).toList());
     }
     assertThat(rows(warehouse, Tables.TIMINGS, "medium", "run_id")).isEmpty();
     assertThat(rows(warehouse, Tables.FAILURES, "medium", "run_id")).isEmpty();

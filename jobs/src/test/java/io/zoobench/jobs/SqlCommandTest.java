@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zoobench.jobs.spark.LocalSpark;
-import io.zoobench.jobs.spark.Tables;
+import io.zoobench.jobs.tables.Tables;
 import io.zoobench.testing.ReferenceCases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +133,7 @@ class SqlCommandTest {
       Cli.Result r = sql("--format", "csv", "SELECT * FROM " + t + " ORDER BY run_id");
       assertThat(r.exit()).as("%s: %s", t, r).isZero();
       List<String> header = new ArrayList<>(List.of("run_id"));
-      for (StructField f : Tables.schema(t).fields()) {
+      for (StructField f : Tables.named(t).dataSchema().fields()) {
         header.add(f.name());
       }
       assertThat(r.out().lines().findFirst().orElseThrow()).as(t)

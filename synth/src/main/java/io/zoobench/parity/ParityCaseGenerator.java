@@ -1,11 +1,6 @@
 package io.zoobench.parity;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.zoobench.mask.Rle;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import io.zoobench.synth.SynthRandom;
@@ -21,7 +16,9 @@ import java.util.SplittableRandom;
  * maxDets, class-agnostic proposals, an empty results list, and results pycocotools refuses.
  *
  * <p>Everything comes from one {@link SplittableRandom} seeded with the case's seed, so a seed
- * names a case for good: {@code bench parity} prints the seed of a differing case.
+ * names a case for good: {@code bench parity} prints the seed of a differing case. The draws
+ * stay in one builder (about 500 lines) on purpose: their order defines every case, and spread
+ * over classes it would be easy to change by accident.
  *
  * <pre>{@code
  * ParityCase c = ParityCaseGenerator.generate(SynthRandom.mix(seed, i));
@@ -29,7 +26,6 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class ParityCaseGenerator {
-  private static final JsonFactory JSON = new JsonFactory();
 
   /** What a case's results file looks like. */
   public enum Kind {
@@ -74,14 +70,14 @@ public final class ParityCaseGenerator {
     return generate(SynthRandom.mix(runSeed, index));
   }
 
-  private record Image(long id, int width, int height) {}
+  record Image(long id, int width, int height) {}
 
   /** A ground-truth object as written, plus its rasterised mask for making detections. */
-  private record Truth(long id, Image image, long category, double[] bbox, double area,
+  record Truth(long id, Image image, long category, double[] bbox, double area,
       boolean crowd, Object segmentation, Rle mask) {}
 
   /** One result as it will be written; null fields are left out of the record. */
-  private static final class Result {
+  static final class Result {
     Object imageId;
     long category;
     double[] bbox;
@@ -90,7 +86,7 @@ public final class ParityCaseGenerator {
   }
 
   /** A compressed or uncompressed RLE as written in json. */
-  private record RleJson(int height, int width, String compressed, int[] runs) {}
+  record RleJson(int height, int width, String compressed, int[] runs) {}
 
   private static final class Builder {
     final SplittableRandom rng;
@@ -135,7 +131,10 @@ public final class ParityCaseGenerator {
       if (kind == Kind.REFUSED) {
         breakResults(shape);
       }
-      return new ParityCase(seed, kind.label(), gtJson(), dtJson(), evaluations());
+      List<Long> listed = new ArrayList<>(categories); // the file's order is not id order
+      java.util.Collections.shuffle(listed, new java.util.Random(rng.nextLong()));
+      return new ParityCase(seed, kind.label(), ParityCaseJson.gt(images, truths, listed),
+          ParityCaseJson.results(results), evaluations());
     }
 
     List<ParityCase.Evaluation> evaluations() {
@@ -499,121 +498,6 @@ public final class ParityCaseGenerator {
         }
         default -> victim.bbox = new double[0]; // segm branch: kept, box IoU cannot use it
       }
-    }
-
-    // ---- json ----
-
-    String gtJson() {
-      StringWriter s = new StringWriter();
-      try (JsonGenerator g = JSON.createGenerator(s)) {
-        g.writeStartObject();
-        g.writeArrayFieldStart("images");
-        for (Image im : images) {
-          g.writeStartObject();
-          g.writeNumberField("id", im.id());
-          g.writeNumberField("width", im.width());
-          g.writeNumberField("height", im.height());
-          g.writeStringField("file_name", im.id() + ".jpg");
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("annotations");
-        for (Truth t : truths) {
-          g.writeStartObject();
-          g.writeNumberField("id", t.id());
-          g.writeNumberField("image_id", t.image().id());
-          g.writeNumberField("category_id", t.category());
-          g.writeFieldName("bbox");
-          numbers(g, t.bbox());
-          g.writeNumberField("area", t.area());
-          g.writeNumberField("iscrowd", t.crowd() ? 1 : 0);
-          g.writeFieldName("segmentation");
-          segmentation(g, t.segmentation());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("categories");
-        List<Long> listed = new ArrayList<>(categories); // the file's order is not id order
-        java.util.Collections.shuffle(listed, new java.util.Random(rng.nextLong()));
-        for (long c : listed) {
-          g.writeStartObject();
-          g.writeNumberField("id", c);
-          g.writeStringField("name", "c" + c);
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return s.toString();
-    }
-
-    String dtJson() {
-      StringWriter s = new StringWriter();
-      try (JsonGenerator g = JSON.createGenerator(s)) {
-        g.writeStartArray();
-        for (Result r : results) {
-          g.writeStartObject();
-          if (r.imageId instanceof String id) {
-            g.writeStringField("image_id", id);
-          } else {
-            g.writeNumberField("image_id", (Long) r.imageId);
-          }
-          g.writeNumberField("category_id", r.category);
-          if (r.bbox != null) {
-            g.writeFieldName("bbox");
-            numbers(g, r.bbox);
-          }
-          if (r.score != null) {
-            g.writeNumberField("score", r.score);
-          }
-          if (r.segmentation != null) {
-            g.writeFieldName("segmentation");
-            segmentation(g, r.segmentation);
-          }
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return s.toString();
-    }
-
-    static void numbers(JsonGenerator g, double[] v) throws IOException {
-      g.writeStartArray();
-      for (double x : v) {
-        g.writeNumber(x);
-      }
-      g.writeEndArray();
-    }
-
-    static void segmentation(JsonGenerator g, Object seg) throws IOException {
-      if (seg instanceof double[][] parts) {
-        g.writeStartArray();
-        for (double[] p : parts) {
-          numbers(g, p);
-        }
-        g.writeEndArray();
-        return;
-      }
-      RleJson r = (RleJson) seg;
-      g.writeStartObject();
-      g.writeArrayFieldStart("size");
-      g.writeNumber(r.height());
-      g.writeNumber(r.width());
-      g.writeEndArray();
-      if (r.compressed() != null) {
-        g.writeStringField("counts", r.compressed());
-      } else {
-        g.writeArrayFieldStart("counts");
-        for (int c : r.runs()) {
-          g.writeNumber(c);
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
     }
   }
 }

@@ -15,6 +15,10 @@ import java.util.SplittableRandom;
  * <p>Each of the three outputs draws from its own random stream of (seed, image index), so the
  * ground truth does not change when the number of detections or proposals does, and nothing
  * depends on which thread handles the image. Not thread-safe: use one instance per thread.
+ *
+ * <p>One class (about 640 lines) on purpose: the three outputs are drawn from the same objects
+ * of the image, and the order of the draws is what makes the files byte-for-byte reproducible;
+ * split over classes, a change of that order would be easy to make by accident.
  */
 final class ImageSynthesizer {
   // --- ground truth -------------------------------------------------------------------------

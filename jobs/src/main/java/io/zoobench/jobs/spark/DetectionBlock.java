@@ -15,6 +15,16 @@ import org.apache.spark.sql.Row;
 final class DetectionBlock extends DetectionColumns {
   private static final long serialVersionUID = 1L;
 
+  /** The predictions table's columns a block reads, in the order {@link #add(Row, boolean)} reads them. */
+  static final String[] COLUMNS = {"image_id", "category_id", "bbox", "score", "segmentation",
+      "det_index"};
+  static final int IMAGE_ID = 0;
+  private static final int CATEGORY_ID = 1;
+  private static final int BBOX = 2;
+  private static final int SCORE = 3;
+  private static final int SEGMENTATION = 4;
+  private static final int DET_INDEX = 5;
+
   final long imageId;
   long[] detIndex;
 
@@ -30,14 +40,14 @@ final class DetectionBlock extends DetectionColumns {
   }
 
   /**
-   * Appends a row {@code (image_id, category_id, bbox, score, segmentation, det_index)}; the
-   * segmentation column may be absent ({@code withMasks == false}).
+   * Appends a row of the predictions' {@link #COLUMNS}; the segmentation may be left null
+   * ({@code withMasks == false}).
    */
   void add(Row r, boolean withMasks) {
     double[] box = null;
     boolean empty = false;
-    if (!r.isNullAt(2)) {
-      List<Object> bb = r.getList(2);
+    if (!r.isNullAt(BBOX)) {
+      List<Object> bb = r.getList(BBOX);
       empty = bb.isEmpty();
       if (!empty) {
         box = new double[4];
@@ -46,13 +56,14 @@ final class DetectionBlock extends DetectionColumns {
         }
       }
     }
-    int i = append(r.getLong(1), box, 0, r.isNullAt(3) ? Double.NaN : r.getDouble(3));
+    int i = append(r.getLong(CATEGORY_ID), box, 0,
+        r.isNullAt(SCORE) ? Double.NaN : r.getDouble(SCORE));
     if (empty) {
       ImageDetections.markEmptyBox(boxes, i);
     }
-    detIndex[i] = r.getLong(5);
-    if (withMasks && !r.isNullAt(4)) {
-      Row seg = r.getStruct(4);
+    detIndex[i] = r.getLong(DET_INDEX);
+    if (withMasks && !r.isNullAt(SEGMENTATION)) {
+      Row seg = r.getStruct(SEGMENTATION);
       List<Object> size2 = seg.getList(0);
       byte[] counts = seg.getString(1).getBytes(StandardCharsets.ISO_8859_1);
       putMask(i, ((Number) size2.get(0)).intValue(), ((Number) size2.get(1)).intValue(), counts,

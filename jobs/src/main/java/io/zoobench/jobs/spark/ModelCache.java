@@ -26,6 +26,7 @@ import org.apache.hadoop.fs.FileSystem;
  * and each batch has its own native memory.
  */
 final class ModelCache {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelCache.class);
   private static final Map<String, DetectorModel> MODELS = new ConcurrentHashMap<>();
   private static final Map<String, Path> FILES = new ConcurrentHashMap<>();
 
@@ -38,8 +39,13 @@ final class ModelCache {
       return m;
     }
     synchronized (ModelCache.class) {
-      return MODELS.computeIfAbsent(key, k ->
-          DetectorModel.load(spec, localCopy(spec.artifact(), conf), device));
+      return MODELS.computeIfAbsent(key, k -> {
+        long t0 = System.nanoTime();
+        DetectorModel loaded = DetectorModel.load(spec, localCopy(spec.artifact(), conf), device);
+        LOG.info("model {} loaded from {} on {} in {} ms", spec.name(),
+            Redact.path(spec.artifact()), device, (System.nanoTime() - t0) / 1_000_000);
+        return loaded;
+      });
     }
   }
 
@@ -67,6 +73,7 @@ final class ModelCache {
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
+        LOG.info("model file {} copied to {}", Redact.path(a), target);
         return target;
       } catch (java.io.FileNotFoundException e) {
         throw new InvalidInputException(Redact.path(artifact) + ": model file not found");

@@ -11,9 +11,12 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
+import io.zoobench.jobs.tables.PredictionRow;
+import io.zoobench.jobs.tables.Warehouse;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.execution.datasources.parquet.SparkToParquetSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
 import scala.Tuple2;
 
 /**
@@ -21,34 +24,25 @@ import scala.Tuple2;
  * columns (a {@link WriteSupport} feeding Parquet's record consumer), through Spark's Hadoop
  * commit protocol: no row object, no SQL planning or generated code. Spark's own Parquet path
  * spent ~4 s of a task on 250k masks (measured under the C1 JIT, 2 cores); this writes the
- * same file layout Spark writes for {@link Tables#PREDICTIONS} (same Parquet schema, and the
+ * same file layout Spark writes for {@link PredictionRow#TABLE} (same Parquet schema, and the
  * Spark schema in the footer), so readers cannot tell which wrote a run.
  */
 final class PredictionsParquet {
   private PredictionsParquet() {}
 
-  /** The Parquet schema Spark writes for {@link Tables#PREDICTIONS} (checked by a test). */
-  static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
-      message spark_schema {
-        optional int64 image_id;
-        optional int64 category_id;
-        optional group bbox (LIST) {
-          repeated group list {
-            required double element;
-          }
-        }
-        optional double score;
-        optional group segmentation {
-          optional group size (LIST) {
-            repeated group list {
-              required int32 element;
-            }
-          }
-          optional binary counts (STRING);
-        }
-        optional int64 det_index;
-      }
-      """);
+  /**
+   * The Parquet schema Spark writes for the predictions table's data columns, derived from
+   * {@link PredictionRow#TABLE} by Spark's own converter (a test checks a Spark-written file).
+   */
+  static final MessageType SCHEMA = new SparkToParquetSchemaConverter(new SQLConf())
+      .convert(PredictionRow.TABLE.dataSchema());
+
+  /** Writes {@code chunks} as the predictions table of {@code staging}'s run. */
+  static void stage(Warehouse.Staging staging, JavaRDD<PredictionChunk> chunks,
+      Configuration hadoop, PredictionChunk.Counts counts) {
+    write(chunks, staging.path(PredictionRow.TABLE), hadoop, counts);
+    staging.written(PredictionRow.TABLE);
+  }
 
   /** Where a record is: a chunk and a position in it (one cursor per task, moved along). */
   static final class Cursor {
@@ -118,7 +112,7 @@ final class PredictionsParquet {
     @Override
     public WriteContext init(Configuration configuration) {
       return new WriteContext(SCHEMA, Map.of(
-          "org.apache.spark.sql.parquet.row.metadata", Tables.schema(Tables.PREDICTIONS).json(),
+          "org.apache.spark.sql.parquet.row.metadata", PredictionRow.TABLE.dataSchema().json(),
           "org.apache.spark.version", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
     }
 

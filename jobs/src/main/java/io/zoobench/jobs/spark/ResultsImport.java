@@ -25,8 +25,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -83,15 +81,6 @@ public final class ResultsImport {
     }
   }
 
-  /** Smallest byte range worth a task of its own (default 16 MB). */
-  public static final String MIN_SPLIT_BYTES = "spark.zoobench.import.minSplitBytes";
-
-  /** {@link #MIN_SPLIT_BYTES} as set in {@code conf} (Spark or system-property keys). */
-  public static long minSplitBytes(java.util.function.Function<String, String> conf) {
-    String v = conf.apply(MIN_SPLIT_BYTES);
-    return v == null ? 16L << 20 : Long.parseLong(v.trim());
-  }
-
   /**
    * What the driver knows of a results file before reading it in tasks: whether the first
    * result has a bbox (pycocotools' loadRes decides detection areas on it), its chunks of whole
@@ -111,7 +100,7 @@ public final class ResultsImport {
 
     /** The file's sha256 (waits for the digest). */
     public String sha256() {
-      return ImportJob.join(sha256);
+      return SparkSupport.join(sha256);
     }
 
     public boolean firstHasBbox() {

@@ -8,6 +8,7 @@ import io.zoobench.eval.EvalInputs;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
 import io.zoobench.eval.LoadRes;
+import io.zoobench.jobs.tables.PredictionRow;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.eval.ImageDetections;
 import io.zoobench.eval.ImageEvaluation;
@@ -67,18 +68,23 @@ public final class SparkCocoEvaluation {
       SparkSession spark, List<EvalParams> params, CocoDataset gt, Dataset<Row> predictions,
       boolean[] areaFromMask, int partitions) {
     boolean masks = needsMasks(params, areaFromMask);
-    Dataset<Row> columns = predictions.select(functions.col("image_id"),
-        functions.col("category_id"), functions.col("bbox"), functions.col("score"),
-        masks ? functions.col("segmentation")
-            : functions.lit(null).cast(Tables.SEGMENTATION).as("segmentation"),
-        functions.col("det_index"));
+    org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[
+        DetectionBlock.COLUMNS.length];
+    for (int i = 0; i < cols.length; i++) {
+      String name = DetectionBlock.COLUMNS[i];
+      cols[i] = masks || !name.equals("segmentation") ? functions.col(name)
+          : functions.lit(null).cast(PredictionRow.TABLE.schema().apply(name).dataType())
+              .as(name);
+    }
+    Dataset<Row> columns = predictions.select(cols);
     // map side: one columnar block per (partition, image); shuffle blocks, not rows
     JavaPairRDD<Long, DetectionBlock> mapSide = columns.javaRDD()
         .mapPartitionsToPair(it -> {
           Map<Long, DetectionBlock> byId = new HashMap<>();
           while (it.hasNext()) {
             Row r = it.next();
-            byId.computeIfAbsent(r.getLong(0), DetectionBlock::new).add(r, masks);
+            byId.computeIfAbsent(r.getLong(DetectionBlock.IMAGE_ID), DetectionBlock::new)
+                .add(r, masks);
           }
           List<Tuple2<Long, DetectionBlock>> out = new ArrayList<>(byId.size());
           byId.forEach((id, b) -> out.add(new Tuple2<>(id, b)));

@@ -89,6 +89,26 @@ public final class SparkSupport {
     return e;
   }
 
+  /** The value of a finished future; its failure rethrown as is (not wrapped). */
+  public static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+  }
+
+  /**
+   * The executors the application has: 1 in local mode (the driver runs the tasks), else the
+   * executors the status tracker lists, without the driver.
+   */
+  public static int executors(SparkSession spark) {
+    if (spark.sparkContext().isLocal()) {
+      return 1;
+    }
+    return Math.max(0, spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
+  }
+
   /**
    * Runs {@code body} on a daemon thread of its own. Not the common fork-join pool: it has one
    * worker on two cores, and a job that blocks it (waiting on Spark) starves every other user.

@@ -66,7 +66,7 @@ class PredictionsParquetTest {
       }
     }
     Path bySpark = tmp.resolve("spark");
-    spark.createDataFrame(expected, Tables.schema(Tables.PREDICTIONS)).coalesce(1).write()
+    spark.createDataFrame(expected, io.zoobench.jobs.tables.PredictionRow.TABLE.dataSchema()).coalesce(1).write()
         .parquet(bySpark.toString());
     Path ours = tmp.resolve("ours");
     JavaRDD<PredictionChunk> chunks = JavaSparkContext.fromSparkContext(spark.sparkContext())

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zoobench.jobs.spark.LocalSpark;
-import io.zoobench.jobs.spark.Tables;
-import io.zoobench.jobs.spark.Warehouse;
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * predictions, predictions independent of the sharding, a retried shard without duplicates,
  * and bad images as failures.
  */
-class EvaluateCommandTest {
+class EvaluateCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final Path DATA = ROOT.resolve("fixtures/shapes-val");

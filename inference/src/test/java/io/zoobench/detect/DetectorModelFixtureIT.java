@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * within 1e-4, masks nearly identical, and the same AP as pycocotools computed on the Python
  * detections (within a narrow band).
  */
-class DetectorModelFixtureTest {
+class DetectorModelFixtureIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final Path VAL = ROOT.resolve("fixtures/shapes-val");
@@ -104,7 +104,7 @@ class DetectorModelFixtureTest {
     CocoResults dt = CocoJsonReader.readResults(new ByteArrayInputStream(
         results.append("]").toString().getBytes(StandardCharsets.UTF_8)), "djl.json", true);
     JsonNode metrics = JSON.readTree(ROOT.resolve("fixtures/expected/metrics.json").toFile());
-    if (spec.output() == ModelSpec.OutputKind.PROPOSALS) {
+    if (io.zoobench.detect.OutputAdapters.get(spec.output()).proposals()) {
       double ap = new CocoEvaluator(EvalParams.proposals()).evaluate(gt, dt).stats()[0];
       assertThat(ap).isCloseTo(metrics.path("rpn").path("proposal").get(0).asDouble(),
           within(2e-3));
@@ -124,7 +124,7 @@ class DetectorModelFixtureTest {
     ModelSpec tv = ZooManifest.resolve(ROOT.resolve("conf/zoo/demo.yaml")
         + "#shapes-maskrcnn-tiny");
     ModelSpec wrong = new ModelSpec(tv.name(), tv.arch(), tv.backbone(), tv.style(),
-        tv.lrSchedule(), tv.artifact(), tv.input(), ModelSpec.OutputKind.TENSORS, tv.labels(),
+        tv.lrSchedule(), tv.artifact(), tv.input(), "tensors", tv.labels(),
         tv.scoreThreshold(), tv.maxDetections(), tv.maskThreshold(), tv.batchSize(),
         tv.reference(), tv.source());
     byte[] png = Files.readAllBytes(VAL.resolve("images/000001.png"));

@@ -7,8 +7,8 @@ import io.zoobench.coco.CocoJsonReader;
 import io.zoobench.eval.CocoEvaluator;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.jobs.spark.LocalSpark;
-import io.zoobench.jobs.spark.Tables;
-import io.zoobench.jobs.spark.Warehouse;
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.testing.ReferenceCases;
 import java.io.File;
 import java.io.IOException;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Worker started from the Maven-built SPARK_HOME (module spark-home), a driver in its own JVM,
  * executors in theirs; the metrics must equal the single-process evaluator's.
  */
-class StandaloneClusterTest {
+class StandaloneClusterIT {
   /** Spark's launcher opens (JavaModuleOptions) for Java 17. */
   static final List<String> OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
       "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -200,6 +200,7 @@ class StandaloneClusterTest {
     // executors need zoobench's classes and DJL's jars: Spark comes from SPARK_HOME
     List<String> executorClasspath = new ArrayList<>(List.of(
         Path.of("..", "common", "target", "classes").toAbsolutePath().normalize().toString(),
+        Path.of("..", "inference", "target", "classes").toAbsolutePath().normalize().toString(),
         Path.of("target", "classes").toAbsolutePath().toString()));
     for (String entry : testClasspath.split(File.pathSeparator)) {
       if (entry.contains("/ai/djl/") || entry.contains("/net/java/dev/jna/")

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zoobench.eval.EvalResult;
 import io.zoobench.jobs.spark.LocalSpark;
-import io.zoobench.jobs.spark.Tables;
-import io.zoobench.jobs.spark.Warehouse;
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.parity.ParityCase;
 import io.zoobench.parity.ParityCaseGenerator;
 import io.zoobench.parity.ParityRun;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stats and per-category AP bit for bit in the metrics and per_category tables, and be refused
  * (exit 1, a failed run) exactly where pycocotools raises.
  */
-class ImportPycocotoolsParityTest {
+class ImportPycocotoolsParityIT {
   private static final long SEED = 977L;
   private static final int CASES = 14;
 

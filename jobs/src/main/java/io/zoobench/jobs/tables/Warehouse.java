@@ -1,6 +1,7 @@
-package io.zoobench.jobs.spark;
+package io.zoobench.jobs.tables;
 
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.jobs.spark.SparkSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The Parquet warehouse: one folder per table under a root ({@code ./warehouse} or any Hadoop
@@ -65,21 +67,35 @@ public final class Warehouse {
 
   /** The rows of one table across all runs, {@code run_id} first; empty with its schema if none. */
   public Dataset<Row> table(String table) {
-    Path dir = new Path(root, table);
+    return table(Tables.named(table));
+  }
+
+  /** The rows of {@code t} across all runs, in {@link TableSchema#schema()}. */
+  public Dataset<Row> table(TableSchema<?> t) {
+    Path dir = new Path(root, t.name());
     try {
       if (fs().exists(dir) && hasRun(dir)) {
         Dataset<Row> df = spark.read().option("basePath", dir.toString())
-            .schema(Tables.readSchema(table)).parquet(dir.toString());
+            .schema(t.schema()).parquet(dir.toString());
         List<Column> cols = new ArrayList<>();
-        for (StructField f : Tables.readSchema(table).fields()) {
-          cols.add(functions.col(f.name()));
+        for (String f : t.schema().fieldNames()) {
+          cols.add(functions.col(f));
         }
         return df.select(cols.toArray(Column[]::new));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return spark.createDataFrame(List.of(), Tables.readSchema(table));
+    return spark.createDataFrame(List.of(), t.schema());
+  }
+
+  /** {@code schema}'s columns, by name, cast to its types (for writing rows of any origin). */
+  private static Column[] columns(StructType schema) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      cols.add(functions.col(f.name()).cast(f.dataType()).as(f.name()));
+    }
+    return cols.toArray(Column[]::new);
   }
 
   private boolean hasRun(Path dir) throws IOException {
@@ -121,8 +137,8 @@ public final class Warehouse {
 
   /** Registers every table as a temporary view of its name, and the {@code zoo} view. */
   public void registerViews() {
-    for (String t : Tables.names()) {
-      table(t).createOrReplaceTempView(t);
+    for (TableSchema<?> t : Tables.all()) {
+      table(t).createOrReplaceTempView(t.name());
     }
     spark.sql(ZOO_VIEW).createOrReplaceTempView("zoo");
   }
@@ -142,45 +158,64 @@ public final class Warehouse {
       return runId;
     }
 
-    /** Where table {@code table} of this run is staged. */
-    public Path path(String table) {
-      return new Path(dir, table);
+    /** Where table {@code t} of this run is staged (for writers of their own files). */
+    public Path path(TableSchema<?> t) {
+      return new Path(dir, t.name());
     }
 
-    /** Writes {@code rows} (in the table's schema, without run_id) as this run's table. */
-    public void write(String table, Dataset<Row> rows) {
-      List<Column> cols = new ArrayList<>();
-      for (StructField f : Tables.schema(table).fields()) {
-        cols.add(functions.col(f.name()).cast(f.dataType()).as(f.name()));
+    /** Marks {@code t} as staged by a writer of its own files under {@link #path}. */
+    public void written(TableSchema<?> t) {
+      written.add(t.name());
+    }
+
+    /**
+     * Writes {@code rows} (holding {@code t}'s columns, by name; {@code run_id} is the
+     * partition) as this run's table {@code t}.
+     */
+    public void write(TableSchema<?> t, Dataset<Row> rows) {
+      rows.select(columns(t.dataSchema())).write().mode(SaveMode.Overwrite)
+          .parquet(path(t).toString());
+      written(t);
+    }
+
+    /** Writes small driver-side records as this run's table {@code t}. */
+    public <R extends Record> void write(TableSchema<R> t, List<R> rows) {
+      List<Row> data = new ArrayList<>(rows.size());
+      for (R r : rows) {
+        data.add(t.toDataRow(r));
       }
-      rows.select(cols.toArray(Column[]::new)).write().mode(SaveMode.Overwrite)
-          .parquet(path(table).toString());
-      written.add(table);
+      rows(t, data);
     }
 
-    /** Writes an import's checked chunks as this run's predictions table. */
-    void writePredictions(org.apache.spark.api.java.JavaRDD<PredictionChunk> chunks,
-        PredictionChunk.Counts counts) {
-      PredictionsParquet.write(chunks, path(Tables.PREDICTIONS),
-          spark.sparkContext().hadoopConfiguration(), counts);
-      written.add(Tables.PREDICTIONS);
+    private void rows(TableSchema<?> t, List<Row> data) {
+      spark.createDataFrame(data, t.dataSchema()).coalesce(1).write().mode(SaveMode.Overwrite)
+          .parquet(path(t).toString());
+      written(t);
     }
 
-    /** Writes small driver-side rows as this run's table. */
-    public void write(String table, List<Row> rows) {
-      write(table, spark.createDataFrame(rows, Tables.schema(table)).coalesce(1));
+    /** Table {@code t} as staged so far (its data columns). */
+    public Dataset<Row> read(TableSchema<?> t) {
+      return spark.read().schema(t.dataSchema()).parquet(path(t).toString());
     }
 
-    /** Writes a succeeded run's small tables (everything but its predictions). */
-    public void writeRunTables(List<Row> metrics, List<Row> perCategory, List<Row> timings,
-        List<Row> failures, Row run) {
-      java.util.Map<String, List<Row>> tables = new java.util.LinkedHashMap<>();
-      tables.put(Tables.METRICS, metrics);
-      tables.put(Tables.PER_CATEGORY, perCategory);
-      tables.put(Tables.TIMINGS, timings);
-      tables.put(Tables.FAILURES, failures);
-      tables.put(Tables.RUNS, List.of(run));
+    /** Writes a succeeded run's small tables (everything but its predictions), side by side. */
+    public void writeRunTables(List<MetricRow> metrics, List<PerCategoryRow> perCategory,
+        List<TimingRow> timings, List<FailureRow> failures, RunRow run) {
+      java.util.Map<TableSchema<?>, List<Row>> tables = new java.util.LinkedHashMap<>();
+      tables.put(MetricRow.TABLE, dataRows(MetricRow.TABLE, metrics));
+      tables.put(PerCategoryRow.TABLE, dataRows(PerCategoryRow.TABLE, perCategory));
+      tables.put(TimingRow.TABLE, dataRows(TimingRow.TABLE, timings));
+      tables.put(FailureRow.TABLE, dataRows(FailureRow.TABLE, failures));
+      tables.put(RunRow.TABLE, dataRows(RunRow.TABLE, List.of(run)));
       writeSideBySide(tables);
+    }
+
+    private <R extends Record> List<Row> dataRows(TableSchema<R> t, List<R> records) {
+      List<Row> out = new ArrayList<>(records.size());
+      for (R r : records) {
+        out.add(t.toDataRow(r));
+      }
+      return out;
     }
 
     /**
@@ -188,18 +223,18 @@ public final class Warehouse {
      * than a shared pool): each write is a short Spark job whose planning and commit dominate,
      * so overlapping them saves most of their wall time. Fails with the first table's failure.
      */
-    public void writeSideBySide(java.util.Map<String, List<Row>> tables) {
+    private void writeSideBySide(java.util.Map<TableSchema<?>, List<Row>> tables) {
       List<Thread> threads = new ArrayList<>();
       java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
           new java.util.concurrent.atomic.AtomicReference<>();
       tables.forEach((table, rows) -> {
         Thread t = new Thread(() -> {
           try {
-            write(table, rows);
+            rows(table, rows);
           } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
           }
-        }, "zoobench-write-" + table);
+        }, "zoobench-write-" + table.name());
         t.setDaemon(true);
         t.start();
         threads.add(t);
@@ -221,20 +256,15 @@ public final class Warehouse {
      * Publishes a failed run: its {@code failures} rows and {@code runs} row, every other table
      * empty (so readers see the run's schema, and no rows of an earlier run of the same id).
      */
-    public void commitFailedRun(List<Row> failures, Row run) {
-      write(Tables.FAILURES, failures);
-      write(Tables.RUNS, List.of(run));
-      for (String t : Tables.names()) {
-        if (!written.contains(t)) {
-          write(t, List.of());
+    public void commitFailedRun(List<FailureRow> failures, RunRow run) {
+      write(FailureRow.TABLE, failures);
+      write(RunRow.TABLE, List.of(run));
+      for (TableSchema<?> t : Tables.all()) {
+        if (!written.contains(t.name())) {
+          rows(t, List.of());
         }
       }
       commit();
-    }
-
-    /** Tables written so far. */
-    public List<String> written() {
-      return List.copyOf(written);
     }
 
     /**
@@ -244,14 +274,14 @@ public final class Warehouse {
     public void commit() {
       FileSystem fs = fs();
       try {
-        for (String table : written()) {
+        for (String table : List.copyOf(written)) {
           Path target = new Path(root, table + "/run_id=" + runId);
           fs.mkdirs(target.getParent());
           if (fs.exists(target)) {
             fs.delete(target, true);
           }
-          if (!fs.rename(path(table), target)) {
-            throw new IOException("could not move " + path(table) + " to " + target);
+          if (!fs.rename(new Path(dir, table), target)) {
+            throw new IOException("could not move " + new Path(dir, table) + " to " + target);
           }
         }
         fs.delete(dir, true);

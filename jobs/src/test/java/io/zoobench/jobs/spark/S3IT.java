@@ -1,5 +1,7 @@
 package io.zoobench.jobs.spark;
 
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -28,7 +30,7 @@ import picocli.CommandLine;
  * (s3proxy, in-memory backend) on 127.0.0.1, reached through Hadoop's S3A; credentials come
  * from S3A's configuration and must appear nowhere in output or tables.
  */
-class S3ImportTest {
+class S3IT {
   private static final String ACCESS = "zoobench-test-access";
   private static final String SECRET = "zb-SECRET-9f3c1a7e";
 

@@ -1,0 +1,77 @@
+package io.zoobench.detect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tensor plumbing output adapters share: images as a TorchScript {@code List[Tensor]},
+ * DJL's flattened {@code List[Dict]} outputs split back into dicts, named outputs, and
+ * thresholded masks copied out as column-major bytes (a quarter of the float probabilities).
+ */
+final class OutputTensors {
+  private OutputTensors() {}
+
+  /** One {@code [3,H,W]} array per image, passed to TorchScript as {@code List[Tensor]}. */
+  static NDList imageList(NDManager manager, List<PreparedImage> batch) {
+    NDList in = new NDList(batch.size());
+    for (PreparedImage p : batch) {
+      NDArray a = manager.create(p.pixels(), new Shape(3, p.height(), p.width()));
+      a.setName("images[]"); // DJL's convention for a List[Tensor] argument
+      in.add(a);
+    }
+    return in;
+  }
+
+  /**
+   * The per-image dicts of a {@code List[Dict[str, Tensor]]} output, which DJL flattens into
+   * arrays named by their keys: a dict ends where a key repeats.
+   */
+  static List<NDList> dicts(NDList outputs, int images, String model) {
+    List<NDList> out = new ArrayList<>();
+    NDList current = new NDList();
+    Set<String> keys = new HashSet<>();
+    for (NDArray a : outputs) {
+      String name = a.getName();
+      if (name == null || !keys.add(name)) {
+        if (!current.isEmpty()) {
+          out.add(current);
+        }
+        current = new NDList();
+        keys.clear();
+        keys.add(name);
+      }
+      current.add(a);
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    if (out.size() != images) {
+      throw new IllegalStateException(model + ": returned " + out.size()
+          + " detection dicts for " + images + " images");
+    }
+    return out;
+  }
+
+  /** Thresholded masks {@code [N, H, W]} as column-major bytes ({@code [N, W, H]} order). */
+  static byte[] maskBytes(NDArray probabilities, double threshold) {
+    return probabilities.gt(threshold).transpose(0, 2, 1).toType(DataType.UINT8, false)
+        .toByteArray();
+  }
+
+  /** The output called {@code key} of a dict, or a message naming the keys it has. */
+  static NDArray named(NDList dict, String key, String model) {
+    NDArray a = dict.get(key);
+    if (a == null) {
+      throw new IllegalStateException(model + ": output has no '" + key + "' (has "
+          + String.join(", ", dict.stream().map(NDArray::getName).toList()) + ")");
+    }
+    return a;
+  }
+}

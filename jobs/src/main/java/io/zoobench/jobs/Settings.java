@@ -1,0 +1,74 @@
+package io.zoobench.jobs;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Every setting zoobench reads, in one place: the {@code spark.zoobench.*} keys (Spark
+ * configuration: {@code --conf KEY=VALUE}, spark-defaults.conf, {@code spark-submit --conf})
+ * and the {@code ZOOBENCH_*} environment variables of the launcher and the tools, each with its
+ * default and what it changes. docs/settings.md lists them (a test checks the page, and that no
+ * other such key or variable appears anywhere in the sources).
+ */
+public final class Settings {
+  private Settings() {}
+
+  /** A Spark configuration key of zoobench's. */
+  public record Key(String key, String defaultValue, String doc) {
+    /** The value in {@code conf} (a Spark conf's or system properties' getter), or the default. */
+    public String get(Function<String, String> conf) {
+      String v = conf.apply(key);
+      return v == null || v.isBlank() ? defaultValue : v.trim();
+    }
+  }
+
+  /** An environment variable read by the launcher or the tools. */
+  public record Variable(String name, String defaultValue, String doc) {}
+
+  /** The device inference tasks run on: auto, cpu or gpu (docs/gpu.md). */
+  public static final Key INFERENCE_DEVICE = new Key("spark.zoobench.inference.device", "auto",
+      "Device of inference tasks: auto (the task's Spark gpu resource when the PyTorch engine"
+          + " has CUDA, else the CPU), cpu, or gpu (the task's GPU, GPU 0 without one; an error"
+          + " when the engine has no CUDA).");
+
+  /** Smallest byte range of a results file worth an import task of its own. */
+  public static final Key IMPORT_MIN_SPLIT_BYTES = new Key("spark.zoobench.import.minSplitBytes",
+      String.valueOf(16L << 20), "Smallest byte range of a plain results file that import"
+          + " reads in a task of its own (default 16 MB; gzip files are one task).");
+
+  /**
+   * Test-only fault hook: the first attempt of this inference shard fails half-way, so tests
+   * can check that a retried task never duplicates predictions. Never set it in production.
+   */
+  public static final Key TEST_FAIL_SHARD_ONCE = new Key("spark.zoobench.faults.failShardOnce",
+      "-1", "Test-only fault injection: the first attempt of inference shard N fails half-way"
+          + " (-1: none).");
+
+  /** Heap of the launcher's JVM for Spark verbs. */
+  public static final Variable DRIVER_MEMORY = new Variable("ZOOBENCH_DRIVER_MEMORY", "4g",
+      "Heap of the JVM bin/zoobench starts for Spark verbs: the Spark driver (and, on the"
+          + " embedded local[*], its executors).");
+
+  /** Extra JVM options of the launcher. */
+  public static final Variable JAVA_OPTS = new Variable("ZOOBENCH_JAVA_OPTS", "",
+      "Extra JVM options for bin/zoobench; they come last, so they win (e.g."
+          + " -XX:TieredStopAtLevel=4 for C2 on long runs).");
+
+  /** Class-data sharing of the launcher. */
+  public static final Variable CDS = new Variable("ZOOBENCH_CDS", "1",
+      "0 turns off the launcher's per-verb class-data archive (jobs/target/cds/).");
+
+  /** The python the tools' virtual environments are made from. */
+  public static final Variable PYTHON = new Variable("ZOOBENCH_PYTHON", "python3",
+      "The python tools/python/setup.sh makes the virtual environments (.venv/) with.");
+
+  /** Every Spark key, in the order of docs/settings.md. */
+  public static List<Key> keys() {
+    return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, TEST_FAIL_SHARD_ONCE);
+  }
+
+  /** Every environment variable, in the order of docs/settings.md. */
+  public static List<Variable> variables() {
+    return List.of(DRIVER_MEMORY, JAVA_OPTS, CDS, PYTHON);
+  }
+}

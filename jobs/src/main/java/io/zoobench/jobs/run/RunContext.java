@@ -1,0 +1,96 @@
+package io.zoobench.jobs.run;
+
+import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.tables.FailureRow;
+import io.zoobench.jobs.tables.Warehouse;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What the lifecycle hands a running job: the session, the run's staging, a log for the user's
+ * progress lines, named Spark job groups, and a place for the facts the run learns as it goes
+ * (the annotations' and results' sha256, the image count, bad images), which the runs row
+ * records whether the run succeeds or fails.
+ */
+public final class RunContext {
+  private final SparkSession spark;
+  private final Warehouse.Staging staging;
+  private final PrintWriter log;
+  private final String runId;
+  private volatile String annotationsSha256;
+  private volatile String resultsSha256;
+  private volatile long images;
+  private final List<FailureRow> failures = new ArrayList<>();
+
+  RunContext(SparkSession spark, Warehouse.Staging staging, PrintWriter log, String runId) {
+    this.spark = spark;
+    this.staging = staging;
+    this.log = log;
+    this.runId = runId;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** Where the run's predictions are written (invisible until the commit). */
+  public Warehouse.Staging staging() {
+    return staging;
+  }
+
+  /** Prints a progress line for the user (stderr of the CLI). */
+  public void log(String line) {
+    if (log != null) {
+      log.println(line);
+      log.flush();
+    }
+  }
+
+  /** Runs {@code body} under a named Spark job group, so the UI and progress lines say what. */
+  public <T> T jobGroup(String group, String description, Supplier<T> body) {
+    return SparkSupport.withJobGroup(spark, group, description, body);
+  }
+
+  /** The annotations file's sha256, once read. */
+  public void annotationsSha256(String sha256) {
+    this.annotationsSha256 = sha256;
+  }
+
+  /** The results file's sha256 (import). */
+  public void resultsSha256(String sha256) {
+    this.resultsSha256 = sha256;
+  }
+
+  /** The number of images evaluated. */
+  public void images(long count) {
+    this.images = count;
+  }
+
+  /** Bad inputs found (images that failed), kept in a failed run's record too. */
+  public synchronized void addFailures(List<FailureRow> rows) {
+    failures.addAll(rows);
+  }
+
+  String annotationsSha256() {
+    return annotationsSha256;
+  }
+
+  String resultsSha256() {
+    return resultsSha256;
+  }
+
+  long images() {
+    return images;
+  }
+
+  synchronized List<FailureRow> failures() {
+    return List.copyOf(failures);
+  }
+}

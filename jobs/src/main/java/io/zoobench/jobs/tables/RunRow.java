@@ -1,0 +1,53 @@
+package io.zoobench.jobs.tables;
+
+import java.sql.Timestamp;
+
+/**
+ * A row of {@code runs}: one per run, written last by the run lifecycle, whether the run
+ * succeeded or failed. Its columns come in groups filled by different parties: what the run
+ * evaluates (the job), how it ended (the lifecycle), where it ran (Spark), its counts, the
+ * code, and the model's zoo metadata ({@code evaluate} and zoo runs).
+ */
+public record RunRow(
+    String runId,
+    @Inline Subject subject,
+    @Inline Outcome outcome,
+    @Inline Environment environment,
+    @Inline Counts counts,
+    String codeVersion,
+    @Inline ModelInfo modelInfo) implements java.io.Serializable {
+
+  public static final TableSchema<RunRow> TABLE = TableSchema.of("runs", RunRow.class);
+
+  /** Status of a run that published its results. */
+  public static final String SUCCEEDED = "succeeded";
+  /** Status of a run that stopped; its message says why. */
+  public static final String FAILED = "failed";
+
+  /**
+   * What the run evaluates: the model name, the dataset and its annotations, the results file
+   * (or the images root for {@code evaluate}), the IoU types, and the run's configuration as
+   * json with its sha256.
+   */
+  public record Subject(String model, String dataset, String annotationsPath,
+      String annotationsSha256, String resultsPath, String resultsSha256, String iouTypes,
+      String configJson, String configHash) implements java.io.Serializable {}
+
+  /** How the run ended: status ({@link #SUCCEEDED} or {@link #FAILED}), message, times. */
+  public record Outcome(String status, String message, Timestamp startedAt,
+      Timestamp finishedAt) implements java.io.Serializable {}
+
+  /** Where it ran: the Spark master (without credentials), version, executors, devices. */
+  public record Environment(String sparkMaster, String sparkVersion, Integer executors,
+      String devices) implements java.io.Serializable {}
+
+  /** Images evaluated and failed, predictions, evaluation and total seconds. */
+  public record Counts(Long imagesTotal, Long imagesFailed, Long predictions,
+      Double evalSeconds, Double totalSeconds) implements java.io.Serializable {}
+
+  /** The zoo manifest's description of the model, and its file. */
+  public record ModelInfo(String arch, String backbone, String style, String lrSchedule,
+      String modelPath) implements java.io.Serializable {
+    public static final ModelInfo NONE = new ModelInfo(null, null, null, null, null);
+  }
+}
