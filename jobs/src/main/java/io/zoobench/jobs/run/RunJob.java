@@ -6,51 +6,38 @@ import java.util.Map;
 
 /**
  * One kind of run ({@code import}, {@code evaluate}, a model of a zoo run): what it is, known
- * before it starts, and its work. {@link RunLifecycle} runs it: checks, staging, progress, the
- * tables, the commit, or the record of its failure. A job never writes tables itself except
- * its predictions, into the staging the context gives it.
+ * before it starts ({@link Spec}), its configuration, and its work. {@link RunLifecycle} runs
+ * it: checks, staging, progress, the tables, the commit, or the record of its failure. A job
+ * never writes tables itself except its predictions, into the staging the context gives it.
  */
 public interface RunJob {
-  /** The CLI verb, recorded in the run's configuration ({@code import}, {@code evaluate}). */
-  String verb();
-
-  /** The run id: a partition of every table. */
-  String runId();
-
-  /** The warehouse the run is written to. */
-  String warehouse();
-
-  /** The model name recorded with every row. */
-  String model();
-
-  /** The dataset's name for the runs row (the annotations file's name). */
-  String dataset();
 
   /**
-   * The paths the user gave, by flag ({@code --annotations} → path), checked for credentials
-   * before anything reads them.
+   * What a run is before it starts.
+   *
+   * @param verb the CLI verb ({@code import}, {@code evaluate})
+   * @param runId the run id: a partition of every table
+   * @param warehouse where the run is written
+   * @param model the model name recorded with every row
+   * @param dataset the dataset's name for the runs row (the annotations file's name)
+   * @param inputs the paths the user gave, by flag ({@code --annotations} → path), checked for
+   *     credentials before anything reads them
+   * @param primaryInput the input a failed run's {@code failures} row names
+   * @param resultsPath where the results come from (the results file, the images root)
+   * @param plannedIouTypes the IoU types when known before the work (a failed run records
+   *     them), else null
+   * @param modelInfo the zoo manifest's description of the model, or
+   *     {@link RunRow.ModelInfo#NONE}
    */
-  Map<String, String> inputs();
+  record Spec(String verb, String runId, String warehouse, String model, String dataset,
+      Map<String, String> inputs, String primaryInput, String resultsPath,
+      String plannedIouTypes, RunRow.ModelInfo modelInfo) {}
 
-  /** The input a failed run's {@code failures} row names (the results file, the model). */
-  String primaryInput();
-
-  /** Where the results come from, for the runs row (the results file, the images root). */
-  String resultsPath();
+  /** What the run is. */
+  Spec spec();
 
   /** The run's configuration, stored as json with its sha256 (no credentials in it). */
   ObjectNode config();
-
-  /**
-   * The IoU types the run will evaluate when they are known before its work (a failed run
-   * records them), else null; a succeeded run records the types it evaluated.
-   */
-  default String plannedIouTypes() {
-    return null;
-  }
-
-  /** The zoo manifest's description of the model, or {@link RunRow.ModelInfo#NONE}. */
-  RunRow.ModelInfo modelInfo();
 
   /**
    * Plans, stages the predictions into {@link RunContext#staging()} and evaluates. Facts the

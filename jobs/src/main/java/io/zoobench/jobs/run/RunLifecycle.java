@@ -59,33 +59,34 @@ public final class RunLifecycle {
   }
 
   private Completed runQuietly(RunJob job) {
-    Warehouse.checkRunId(job.runId());
-    Redact.checkNoCredentials("--warehouse", job.warehouse());
+    RunJob.Spec spec = job.spec();
+    Warehouse.checkRunId(spec.runId());
+    Redact.checkNoCredentials("--warehouse", spec.warehouse());
     long t0 = System.nanoTime();
     Timestamp started = Timestamp.from(Instant.now());
-    Warehouse warehouse = new Warehouse(spark, job.warehouse());
-    Warehouse.Staging staging = warehouse.stage(job.runId());
+    Warehouse warehouse = new Warehouse(spark, spec.warehouse());
+    Warehouse.Staging staging = warehouse.stage(spec.runId());
     String config = job.config().toString();
-    RunContext ctx = new RunContext(spark, staging, log, job.runId());
-    LOG.info("run {} ({} of {}) starts", job.runId(), job.verb(), job.model());
+    RunContext ctx = new RunContext(spark, staging, log, spec.runId());
+    LOG.info("run {} ({} of {}) starts", spec.runId(), spec.verb(), spec.model());
     try {
       // a path with credentials is refused before anything reads (and logs) it, on record
-      job.inputs().forEach(Redact::checkNoCredentials);
+      spec.inputs().forEach(Redact::checkNoCredentials);
       RunResult r = job.execute(ctx);
       List<MetricRow> metrics = new ArrayList<>();
       List<PerCategoryRow> perCategory = new ArrayList<>();
       for (EvalResult e : r.evaluations()) {
         ctx.log(String.format(Locale.ROOT, "%s: AP %.4f", e.params().label(), e.stats()[0]));
         e.summaryLines().forEach(ctx::log);
-        metrics.addAll(MetricRow.of(job.runId(), job.model(), e));
-        perCategory.addAll(PerCategoryRow.of(job.runId(), job.model(), e));
+        metrics.addAll(MetricRow.of(spec.runId(), spec.model(), e));
+        perCategory.addAll(PerCategoryRow.of(spec.runId(), spec.model(), e));
       }
       List<FailureRow> failures = ctx.failures();
       long tw = System.nanoTime();
       double total = (tw - t0) / 1e9;
       String iouTypes = String.join(",", r.evaluations().stream()
           .map(e -> e.params().label()).toList());
-      RunRow run = runRow(job, ctx, config, iouTypes, new RunRow.Outcome(RunRow.SUCCEEDED, null,
+      RunRow run = runRow(spec, ctx, config, iouTypes, new RunRow.Outcome(RunRow.SUCCEEDED, null,
           started, now()), r.devices(), new RunRow.Counts(ctx.images(),
           imageFailures(failures), r.predictions(), r.evalSeconds(), total));
       staging.writeRunTables(metrics, perCategory, r.timings(), failures, run);
@@ -93,16 +94,16 @@ public final class RunLifecycle {
       staging.commit();
       ctx.log(String.format(Locale.ROOT, "tables written in %.1fs, committed in %.1fs",
           (tc - tw) / 1e9, (System.nanoTime() - tc) / 1e9));
-      LOG.info("run {} succeeded in {} s", job.runId(), total);
-      return new Completed(job.runId(), r, ctx.images(), imageFailures(failures),
+      LOG.info("run {} succeeded in {} s", spec.runId(), total);
+      return new Completed(spec.runId(), r, ctx.images(), imageFailures(failures),
           (System.nanoTime() - t0) / 1e9);
     } catch (Exception e) {
       // Spark 4's SparkException is checked, yet Scala code throws it undeclared
       RuntimeException cause = SparkSupport.unwrap(
           e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e));
-      LOG.warn("run {} failed", job.runId(), e);
+      LOG.warn("run {} failed", spec.runId(), e);
       staging.abort();
-      recordFailure(warehouse, job, ctx, config, started, cause);
+      recordFailure(warehouse, spec, ctx, config, started, cause);
       throw cause;
     }
   }
@@ -115,32 +116,32 @@ public final class RunLifecycle {
    * Publishes the failed run: its runs row and its failures rows (the images that failed, and
    * the input that stopped it), nothing else; a failure to record it is logged, not thrown.
    */
-  private void recordFailure(Warehouse warehouse, RunJob job, RunContext ctx, String config,
-      Timestamp started, RuntimeException cause) {
+  private void recordFailure(Warehouse warehouse, RunJob.Spec spec, RunContext ctx,
+      String config, Timestamp started, RuntimeException cause) {
     try {
       String message = Redact.path(String.valueOf(cause.getMessage()));
       List<FailureRow> failures = new ArrayList<>(ctx.failures());
-      failures.add(new FailureRow(job.runId(), null, Redact.path(job.primaryInput()),
+      failures.add(new FailureRow(spec.runId(), null, Redact.path(spec.primaryInput()),
           cause instanceof InvalidInputException ? "input" : "job", message));
-      RunRow run = runRow(job, ctx, config, job.plannedIouTypes(), new RunRow.Outcome(
+      RunRow run = runRow(spec, ctx, config, spec.plannedIouTypes(), new RunRow.Outcome(
           RunRow.FAILED, message,
           started, now()), null, new RunRow.Counts(ctx.images(), imageFailures(failures), 0L,
           0.0, 0.0));
-      warehouse.stage(job.runId()).commitFailedRun(failures, run);
+      warehouse.stage(spec.runId()).commitFailedRun(failures, run);
     } catch (RuntimeException e) {
       ctx.log("could not record the failed run: " + Redact.path(String.valueOf(e.getMessage())));
     }
   }
 
-  private RunRow runRow(RunJob job, RunContext ctx, String config, String iouTypes,
+  private RunRow runRow(RunJob.Spec spec, RunContext ctx, String config, String iouTypes,
       RunRow.Outcome outcome, String devices, RunRow.Counts counts) {
-    RunRow.Subject subject = new RunRow.Subject(job.model(), job.dataset(),
-        Redact.path(job.inputs().get("--annotations")), ctx.annotationsSha256(),
-        Redact.path(job.resultsPath()), ctx.resultsSha256(), iouTypes, config, sha256(config));
+    RunRow.Subject subject = new RunRow.Subject(spec.model(), spec.dataset(),
+        Redact.path(spec.inputs().get("--annotations")), ctx.annotationsSha256(),
+        Redact.path(spec.resultsPath()), ctx.resultsSha256(), iouTypes, config, sha256(config));
     RunRow.Environment env = new RunRow.Environment(Redact.path(spark.sparkContext().master()),
         spark.version(), SparkSupport.executors(spark), devices);
-    return new RunRow(job.runId(), subject, outcome, env, counts, codeVersion(),
-        job.modelInfo());
+    return new RunRow(spec.runId(), subject, outcome, env, counts, codeVersion(),
+        spec.modelInfo());
   }
 
   private static Timestamp now() {

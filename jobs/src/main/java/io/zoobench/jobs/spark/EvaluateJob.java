@@ -64,53 +64,15 @@ public final class EvaluateJob implements RunJob {
   }
 
   @Override
-  public String verb() {
-    return "evaluate";
-  }
-
-  @Override
-  public String runId() {
-    return o.runId();
-  }
-
-  @Override
-  public String warehouse() {
-    return o.warehouse();
-  }
-
-  @Override
-  public String model() {
-    return o.spec().name();
-  }
-
-  @Override
-  public String dataset() {
-    return new Path(o.annotations()).getName();
-  }
-
-  @Override
-  public Map<String, String> inputs() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("--annotations", o.annotations());
-    m.put("--images", o.images());
-    return m;
-  }
-
-  @Override
-  public String primaryInput() {
-    return o.modelRef();
-  }
-
-  @Override
-  public String resultsPath() {
-    return o.images();
-  }
-
-  @Override
-  public RunRow.ModelInfo modelInfo() {
+  public Spec spec() {
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("--annotations", o.annotations());
+    inputs.put("--images", o.images());
     ModelSpec s = o.spec();
-    return new RunRow.ModelInfo(s.arch(), s.backbone(), s.style(), s.lrSchedule(),
-        Redact.path(s.artifact()));
+    return new Spec("evaluate", o.runId(), o.warehouse(), s.name(),
+        new Path(o.annotations()).getName(), inputs, o.modelRef(), o.images(), null,
+        new RunRow.ModelInfo(s.arch(), s.backbone(), s.style(), s.lrSchedule(),
+            Redact.path(s.artifact())));
   }
 
   @Override

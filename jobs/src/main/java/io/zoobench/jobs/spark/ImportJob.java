@@ -52,56 +52,14 @@ public final class ImportJob implements RunJob {
   }
 
   @Override
-  public String verb() {
-    return "import";
-  }
-
-  @Override
-  public String runId() {
-    return o.runId();
-  }
-
-  @Override
-  public String warehouse() {
-    return o.warehouse();
-  }
-
-  @Override
-  public String model() {
-    return o.model();
-  }
-
-  @Override
-  public String dataset() {
-    return new Path(o.annotations()).getName();
-  }
-
-  @Override
-  public Map<String, String> inputs() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("--annotations", o.annotations());
-    m.put("--results", o.results());
-    return m;
-  }
-
-  @Override
-  public String primaryInput() {
-    return o.results();
-  }
-
-  @Override
-  public String resultsPath() {
-    return o.results();
-  }
-
-  @Override
-  public String plannedIouTypes() {
-    return String.join(",", o.evaluations().stream().map(EvalParams::label).toList());
-  }
-
-  @Override
-  public RunRow.ModelInfo modelInfo() {
-    return RunRow.ModelInfo.NONE;
+  public Spec spec() {
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("--annotations", o.annotations());
+    inputs.put("--results", o.results());
+    return new Spec("import", o.runId(), o.warehouse(), o.model(),
+        new Path(o.annotations()).getName(), inputs, o.results(), o.results(),
+        String.join(",", o.evaluations().stream().map(EvalParams::label).toList()),
+        RunRow.ModelInfo.NONE);
   }
 
   @Override
@@ -162,7 +120,7 @@ public final class ImportJob implements RunJob {
       for (int i = 0; i < fromMask.length; i++) {
         fromMask[i] = LoadRes.areaFromMask(o.evaluations().get(i), s.firstHasBbox());
       }
-      results = ctx.jobGroup("EVALUATE", "COCO " + plannedIouTypes() + " evaluation of "
+      results = ctx.jobGroup("EVALUATE", "COCO " + spec().plannedIouTypes() + " evaluation of "
           + o.model(), () -> SparkCocoEvaluation.evaluateChunks(spark, o.evaluations(), gt,
               chunks, fromMask, o.partitions(), new Path(o.results()).getName()));
     } finally {
