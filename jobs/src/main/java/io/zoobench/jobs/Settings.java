@@ -44,6 +44,19 @@ public final class Settings {
       "-1", "Test-only fault injection: the first attempt of inference shard N fails half-way"
           + " (-1: none).");
 
+  /** How long a run id's lock outlives the last sign of life of its holder. */
+  public static final Key LOCK_STALE_SECONDS = new Key("spark.zoobench.lock.staleSeconds", "120",
+      "A run id's lock is taken over when its holder has not renewed its lease for this many"
+          + " seconds (its process died); the holder renews every quarter of it.");
+
+  /**
+   * Test-only fault hook: the driver process halts at this point of publishing a run
+   * (before-publish, after-publish, after-cleanup), as a killed driver would.
+   */
+  public static final Key TEST_KILL_AT = new Key("spark.zoobench.faults.killDriverAt", "",
+      "Test-only fault injection: the driver halts at this point of publishing a run:"
+          + " before-publish, after-publish or after-cleanup.");
+
   /** Heap of the launcher's JVM for Spark verbs. */
   public static final Variable DRIVER_MEMORY = new Variable("ZOOBENCH_DRIVER_MEMORY", "4g",
       "Heap of the JVM bin/zoobench starts for Spark verbs: the Spark driver (and, on the"
@@ -64,7 +77,8 @@ public final class Settings {
 
   /** Every Spark key, in the order of docs/settings.md. */
   public static List<Key> keys() {
-    return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, TEST_FAIL_SHARD_ONCE);
+    return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, LOCK_STALE_SECONDS,
+        TEST_FAIL_SHARD_ONCE, TEST_KILL_AT);
   }
 
   /** Every environment variable, in the order of docs/settings.md. */

@@ -59,6 +59,11 @@ public final class SqlCommand implements Callable<Integer> {
   @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
   Map<String, String> conf = new java.util.LinkedHashMap<>();
 
+  @Option(names = "--as-of", paramLabel = "TIMESTAMP",
+      description = "Query the tables as they were then, e.g. --as-of '2026-11-22 00:00:00'"
+          + " (Iceberg time travel; the views too).")
+  String asOf;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -75,15 +80,24 @@ public final class SqlCommand implements Callable<Integer> {
     }
     io.zoobench.jobs.spark.Redact.checkNoCredentials("--warehouse", warehouse);
     SparkSession spark = SparkSupport.session("zoobench sql", master, conf);
-    spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
-    new Warehouse(spark, warehouse).registerViews();
+    Warehouse w = Warehouse.openExisting(spark, warehouse);
+    SparkSession session = w.session();
+    for (String statement : statements) {
+      ReadOnlySql.check(session, statement);
+    }
+    session.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
+    try {
+      w.registerViews(asOf == null ? null : "TIMESTAMP AS OF '" + asOf.replace("'", "") + "'");
+    } catch (Exception e) {
+      throw new InvalidInputException(firstLine(rootMessage(e)));
+    }
     PrintWriter out = spec.commandLine().getOut();
     for (String statement : statements) {
       Dataset<Row> df;
       List<Row> rows;
       List<String> json;
       try {
-        df = spark.sql(statement);
+        df = session.sql(statement);
         rows = format == Format.jsonl ? null : df.collectAsList();
         json = format == Format.jsonl ? df.toJSON().collectAsList() : null;
       } catch (Exception e) {

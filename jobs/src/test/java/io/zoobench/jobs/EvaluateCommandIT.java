@@ -49,7 +49,7 @@ class EvaluateCommandIT {
   }
 
   static List<Row> rows(Path root, String table, String runId, String orderBy) {
-    return new Warehouse(spark, root.toString()).table(table)
+    return Warehouse.open(spark, root.toString()).table(table)
         .where(col("run_id").equalTo(runId)).orderBy(orderBy).collectAsList();
   }
 

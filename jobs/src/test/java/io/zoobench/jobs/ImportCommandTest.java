@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zoobench.jobs.spark.LocalSpark;
+import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Tables;
 import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.testing.ReferenceCases;
@@ -64,7 +65,7 @@ class ImportCommandTest {
   }
 
   static List<Row> rows(Path root, String table, String runId, String orderBy) {
-    return new Warehouse(spark, root.toString()).table(table)
+    return Warehouse.open(spark, root.toString()).table(table)
         .where(col("run_id").equalTo(runId)).orderBy(orderBy).collectAsList();
   }
 
@@ -143,7 +144,7 @@ class ImportCommandTest {
     for (int i = 0; i < got.size(); i++) {
       assertPrediction(got.get(i), file.get(i), i);
     }
-    StructType schema = new Warehouse(spark, warehouse.toString()).table(Tables.PREDICTIONS)
+    StructType schema = Warehouse.open(spark, warehouse.toString()).table(Tables.PREDICTIONS)
         .schema();
     assertThat(schema.fieldNames()).containsExactly("run_id", "image_id", "category_id", "bbox",
         "score", "segmentation", "det_index");
@@ -218,26 +219,28 @@ class ImportCommandTest {
   }
 
   @Test
-  void everyTableIsParquetUnderRunIdWithItsSchema() throws IOException {
-    for (String t : TABLES) {
-      Path dir = warehouse.resolve(t).resolve("run_id=medium");
-      assertThat(dir).as(t).isDirectory();
-      try (Stream<Path> files = Files.list(dir)) {
-        assertThat(files.map(p -> p.getFileName().toString()))
-            .as(t).anyMatch(n -> n.endsWith(".parquet"));
+  void everyTableIsAnIcebergTablePartitionedByRunAndAttempt() {
+    Warehouse w = Warehouse.open(spark, warehouse.toString());
+    assertThat(warehouse.resolve("catalog.db")).isRegularFile();
+    for (TableSchema<?> t : Tables.all()) {
+      org.apache.iceberg.Table table = w.iceberg(t);
+      assertThat(table.spec().fields()).as(t.name()).extracting(f -> f.name())
+          .startsWith("run_id");
+      for (StructField f : t.schema().fields()) {
+        assertThat(table.schema().findField(f.name())).as("%s.%s", t.name(), f.name()).isNotNull();
       }
-      StructType onDisk = spark.read().parquet(dir.toString()).schema();
-      assertThat(Arrays.stream(onDisk.fields()).map(StructField::name).toList()).as(t)
-          .isEqualTo(Arrays.stream(Tables.named(t).dataSchema().fields()).map(StructField::name).toList());
+    }
+    Row run = rows(warehouse, Tables.RUNS, "medium", "run_id").get(0);
+    // every row of the run is the published attempt's
+    for (String t : List.of(Tables.METRICS, Tables.PER_CATEGORY, Tables.PREDICTIONS)) {
+      assertThat(w.session().table(Warehouse.name(Tables.named(t)))
+          .where("run_id = 'medium'").select("attempt_id").distinct().collectAsList())
+          .as(t).extracting(r -> r.getString(0)).containsExactly(run.<String>getAs("attempt_id"));
     }
     assertThat(rows(warehouse, Tables.TIMINGS, "medium", "run_id")).isEmpty();
     assertThat(rows(warehouse, Tables.FAILURES, "medium", "run_id")).isEmpty();
-    Path staging = warehouse.resolve("_staging");
-    if (Files.exists(staging)) {
-      try (Stream<Path> left = Files.list(staging)) {
-        assertThat(left.toList()).as("staging folders left behind").isEmpty();
-      }
-    }
+    assertThat(rows(warehouse, Tables.RUN_ATTEMPTS, "medium", "run_id"))
+        .extracting(r -> r.<String>getAs("status")).containsExactly("succeeded");
   }
 
   @Test
@@ -421,10 +424,10 @@ class ImportCommandTest {
         .hasSize(readJsonUnchecked(left.dt()).size());
     assertThat(rows(tmp, Tables.PREDICTIONS, "right", "det_index"))
         .hasSize(readJsonUnchecked(right.dt()).size());
-    assertThat(new Warehouse(spark, tmp.toString()).table(Tables.RUNS).collectAsList())
+    assertThat(Warehouse.open(spark, tmp.toString()).table(Tables.RUNS).collectAsList())
         .extracting(r -> r.getAs("run_id") + "=" + r.getAs("status"))
         .containsExactlyInAnyOrder("left=succeeded", "right=succeeded");
-    assertThat(new Warehouse(spark, tmp.toString()).table(Tables.METRICS).count())
+    assertThat(Warehouse.open(spark, tmp.toString()).table(Tables.METRICS).count())
         .isEqualTo(24);
   }
 

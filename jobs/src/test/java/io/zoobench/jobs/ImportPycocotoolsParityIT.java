@@ -128,7 +128,7 @@ class ImportPycocotoolsParityIT {
   }
 
   private static org.apache.spark.sql.Dataset<Row> table(String table, String runId) {
-    return new Warehouse(spark, tmp.resolve("warehouse").toString()).table(table)
+    return Warehouse.open(spark, tmp.resolve("warehouse").toString()).table(table)
         .where(col("run_id").equalTo(runId));
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zoobench.jobs.spark.LocalSpark;
 import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.testing.ReferenceCases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,6 +174,12 @@ class SqlCommandTest {
 
   @Test
   void emptyWarehouseHasEveryTable() throws Exception {
+    Cli.Result none = Cli.run("sql", "--warehouse", tmp.resolve("typo").toString(),
+        "SELECT * FROM runs");
+    assertThat(none.exit()).as("%s", none).isEqualTo(Zoobench.EXIT_BAD_INPUT);
+    assertThat(none.err()).contains("no zoobench warehouse there");
+    assertThat(tmp.resolve("typo")).doesNotExist();
+    Warehouse.open(LocalSpark.get(), tmp.toString());
     for (String t : TABLES) {
       Cli.Result r = Cli.run("sql", "--warehouse", tmp.toString(), "--format", "jsonl",
           "SELECT count(*) AS n FROM " + t);

@@ -175,7 +175,7 @@ class StandaloneClusterIT {
 
     var gt = CocoJsonReader.readDataset(m.gt());
     var dt = CocoJsonReader.readResults(m.dt(), true);
-    Warehouse wh = new Warehouse(LocalSpark.get(), warehouse.toString());
+    Warehouse wh = Warehouse.open(LocalSpark.get(), warehouse.toString());
     for (EvalParams p : List.of(EvalParams.of(EvalParams.IouType.BBOX),
         EvalParams.of(EvalParams.IouType.SEGM))) {
       double[] expected = new CocoEvaluator(p, 2).evaluate(gt, dt).stats();
@@ -231,7 +231,7 @@ class StandaloneClusterIT {
     assertThat(driver.waitFor(300, TimeUnit.SECONDS)).as("driver finished").isTrue();
     assertThat(driver.exitValue()).as(Files.readString(driverLog)).isZero();
 
-    Warehouse wh = new Warehouse(LocalSpark.get(), warehouse.toString());
+    Warehouse wh = Warehouse.open(LocalSpark.get(), warehouse.toString());
     List<Row> timings = wh.table(Tables.TIMINGS).where("run_id = 'fake-gpus'")
         .orderBy("shard_id").collectAsList();
     assertThat(timings).hasSize(4);

@@ -2,7 +2,7 @@ package io.zoobench.jobs.run;
 
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.FailureRow;
-import io.zoobench.jobs.tables.Warehouse;
+import io.zoobench.jobs.tables.RunAttempt;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +10,14 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What the lifecycle hands a running job: the session, the run's staging, a log for the user's
- * progress lines, named Spark job groups, and a place for the facts the run learns as it goes
+ * What the lifecycle hands a running job: the session, the run's attempt (where it appends
+ * its predictions, invisible until published), a log for the user's progress lines, named Spark job groups, and a place for the facts the run learns as it goes
  * (the annotations' and results' sha256, the image count, bad images), which the runs row
  * records whether the run succeeds or fails.
  */
 public final class RunContext {
   private final SparkSession spark;
-  private final Warehouse.Staging staging;
+  private final RunAttempt attempt;
   private final PrintWriter log;
   private final String runId;
   private volatile String annotationsSha256;
@@ -25,9 +25,9 @@ public final class RunContext {
   private volatile long images;
   private final List<FailureRow> failures = new ArrayList<>();
 
-  RunContext(SparkSession spark, Warehouse.Staging staging, PrintWriter log, String runId) {
+  RunContext(SparkSession spark, RunAttempt attempt, PrintWriter log, String runId) {
     this.spark = spark;
-    this.staging = staging;
+    this.attempt = attempt;
     this.log = log;
     this.runId = runId;
   }
@@ -40,9 +40,9 @@ public final class RunContext {
     return runId;
   }
 
-  /** Where the run's predictions are written (invisible until the commit). */
-  public Warehouse.Staging staging() {
-    return staging;
+  /** The run's attempt: its predictions are appended there, invisible until published. */
+  public RunAttempt attempt() {
+    return attempt;
   }
 
   /** Prints a progress line for the user (stderr of the CLI). */

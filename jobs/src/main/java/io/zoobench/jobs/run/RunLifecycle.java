@@ -8,7 +8,9 @@ import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.FailureRow;
 import io.zoobench.jobs.tables.MetricRow;
 import io.zoobench.jobs.tables.PerCategoryRow;
+import io.zoobench.jobs.tables.RunAttempt;
 import io.zoobench.jobs.tables.RunRow;
+import io.zoobench.jobs.tables.TimingRow;
 import io.zoobench.jobs.tables.Warehouse;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,21 +22,22 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one lifecycle every run goes through, whatever its kind ({@link RunJob}): check the run id
- * and the paths, stage, let the job plan, stage its predictions and evaluate, write the run's
- * tables (metrics, per-category AP, timings, failures, and the {@code runs} row last), commit;
- * or, when anything fails, drop what was staged and record the failed run (its {@code runs}
- * row and a {@code failures} row naming the input), and rethrow one line. Progress lines and
- * named job groups come with it. Import, evaluate and each model of a zoo run share it, so they
- * cannot drift apart.
+ * The one lifecycle every run goes through, whatever its kind ({@link RunJob}): open the
+ * warehouse and take the run id's lock ({@link RunAttempt}), check the paths, let the job plan,
+ * write its predictions and evaluate, append the run's other rows (metrics, per-category AP,
+ * timings, failures), then publish the {@code runs} row last, so the run is visible whole; or,
+ * when anything fails, drop what the attempt wrote and record its failure (a failed rerun never
+ * hides a good run), and rethrow one line. Progress lines and named job groups come with it.
+ * Import, evaluate and each model of a zoo run share it, so they cannot drift apart.
  *
  * <pre>{@code
- * RunLifecycle.Completed c = new RunLifecycle(spark, err).run(new ImportJob(options, inputs));
+ * RunLifecycle.Completed c = new RunLifecycle(spark, err).run(new ImportJob(options, gt, survey));
  * }</pre>
  */
 public final class RunLifecycle {
@@ -53,7 +56,7 @@ public final class RunLifecycle {
     this.log = log;
   }
 
-  /** Runs {@code job} to a committed run, or records its failure and throws. */
+  /** Runs {@code job} to a published run, or records its failure and throws. */
   public Completed run(RunJob job) {
     return ProgressListener.around(spark, log, () -> runQuietly(job));
   }
@@ -61,51 +64,103 @@ public final class RunLifecycle {
   private Completed runQuietly(RunJob job) {
     RunJob.Spec spec = job.spec();
     Warehouse.checkRunId(spec.runId());
-    Redact.checkNoCredentials("--warehouse", spec.warehouse());
+    Warehouse warehouse = Warehouse.open(spark, spec.warehouse());
     long t0 = System.nanoTime();
     Timestamp started = Timestamp.from(Instant.now());
-    Warehouse warehouse = new Warehouse(spark, spec.warehouse());
-    Warehouse.Staging staging = warehouse.stage(spec.runId());
     String config = job.config().toString();
-    RunContext ctx = new RunContext(spark, staging, log, spec.runId());
-    LOG.info("run {} ({} of {}) starts", spec.runId(), spec.verb(), spec.model());
-    try {
-      // a path with credentials is refused before anything reads (and logs) it, on record
-      spec.inputs().forEach(Redact::checkNoCredentials);
-      RunResult r = job.execute(ctx);
-      List<MetricRow> metrics = new ArrayList<>();
-      List<PerCategoryRow> perCategory = new ArrayList<>();
-      for (EvalResult e : r.evaluations()) {
-        ctx.log(String.format(Locale.ROOT, "%s: AP %.4f", e.params().label(), e.stats()[0]));
-        e.summaryLines().forEach(ctx::log);
-        metrics.addAll(MetricRow.of(spec.runId(), spec.model(), e));
-        perCategory.addAll(PerCategoryRow.of(spec.runId(), spec.model(), e));
+    try (RunAttempt attempt = warehouse.begin(spec.runId(), spec.verb())) {
+      RunContext ctx = new RunContext(spark, attempt, log, spec.runId());
+      LOG.info("run {} ({} of {}) starts, attempt {}", spec.runId(), spec.verb(), spec.model(),
+          attempt.attemptId());
+      try {
+        // a path with credentials is refused before anything reads (and logs) it, on record
+        spec.inputs().forEach(Redact::checkNoCredentials);
+        return complete(spec, job.execute(ctx), ctx, attempt, config, started, t0);
+      } catch (Exception | OutOfMemoryError e) {
+        RuntimeException cause = cause(e);
+        LOG.warn("run {} failed", spec.runId(), e);
+        recordFailure(attempt, spec, ctx, config, started, cause);
+        throw cause;
       }
-      List<FailureRow> failures = ctx.failures();
-      long tw = System.nanoTime();
-      double total = (tw - t0) / 1e9;
-      String iouTypes = String.join(",", r.evaluations().stream()
-          .map(e -> e.params().label()).toList());
-      RunRow run = runRow(spec, ctx, config, iouTypes, new RunRow.Outcome(RunRow.SUCCEEDED, null,
-          started, now()), r.devices(), new RunRow.Counts(ctx.images(),
-          imageFailures(failures), r.predictions(), r.evalSeconds(), total));
-      staging.writeRunTables(metrics, perCategory, r.timings(), failures, run);
-      long tc = System.nanoTime();
-      staging.commit();
-      ctx.log(String.format(Locale.ROOT, "tables written in %.1fs, committed in %.1fs",
-          (tc - tw) / 1e9, (System.nanoTime() - tc) / 1e9));
-      LOG.info("run {} succeeded in {} s", spec.runId(), total);
-      return new Completed(spec.runId(), r, ctx.images(), imageFailures(failures),
-          (System.nanoTime() - t0) / 1e9);
-    } catch (Exception e) {
-      // Spark 4's SparkException is checked, yet Scala code throws it undeclared
-      RuntimeException cause = SparkSupport.unwrap(
-          e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e));
-      LOG.warn("run {} failed", spec.runId(), e);
-      staging.abort();
-      recordFailure(warehouse, spec, ctx, config, started, cause);
-      throw cause;
     }
+  }
+
+  /** Appends the run's own rows and publishes its runs row. */
+  private Completed complete(RunJob.Spec spec, RunResult r, RunContext ctx, RunAttempt attempt,
+      String config, Timestamp started, long t0) {
+    List<MetricRow> metrics = new ArrayList<>();
+    List<PerCategoryRow> perCategory = new ArrayList<>();
+    for (EvalResult e : r.evaluations()) {
+      ctx.log(String.format(Locale.ROOT, "%s: AP %.4f", e.params().label(), e.stats()[0]));
+      e.summaryLines().forEach(ctx::log);
+      metrics.addAll(MetricRow.of(spec.runId(), spec.model(), e));
+      perCategory.addAll(PerCategoryRow.of(spec.runId(), spec.model(), e));
+    }
+    List<FailureRow> failures = ctx.failures();
+    long tw = System.nanoTime();
+    sideBySide(spec.runId(), List.of(
+        () -> attempt.append(MetricRow.TABLE, metrics),
+        () -> attempt.append(PerCategoryRow.TABLE, perCategory),
+        () -> attempt.append(TimingRow.TABLE, r.timings()),
+        () -> attempt.append(FailureRow.TABLE, failures)));
+    double total = (System.nanoTime() - t0) / 1e9;
+    String iouTypes = String.join(",", r.evaluations().stream()
+        .map(e -> e.params().label()).toList());
+    long tc = System.nanoTime();
+    attempt.publish(runRow(spec, attempt, ctx, config, iouTypes,
+        new RunRow.Outcome(RunRow.SUCCEEDED, null, started, now()), r.devices(),
+        new RunRow.Counts(ctx.images(), imageFailures(failures), r.predictions(),
+            r.evalSeconds(), total)));
+    ctx.log(String.format(Locale.ROOT, "tables written in %.1fs, published in %.1fs",
+        (tc - tw) / 1e9, (System.nanoTime() - tc) / 1e9));
+    LOG.info("run {} succeeded in {} s", spec.runId(), total);
+    return new Completed(spec.runId(), r, ctx.images(), imageFailures(failures),
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Appends several small tables side by side (a thread each, of their own rather than a
+   * shared pool): each is a short Spark job and an Iceberg commit whose planning dominates, so
+   * overlapping them saves most of their wall time. Fails with the first failure.
+   */
+  private static void sideBySide(String runId, List<Runnable> writes) {
+    List<Thread> threads = new ArrayList<>();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    for (Runnable w : writes) {
+      Thread t = new Thread(() -> {
+        try {
+          w.run();
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, e);
+        }
+      }, "zoobench-write-" + threads.size());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    try {
+      for (Thread t : threads) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing run " + runId, e);
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
+  /** One runtime exception saying what went wrong, in one line where the input was bad. */
+  private static RuntimeException cause(Throwable e) {
+    if (e instanceof OutOfMemoryError) {
+      return new InvalidInputException("the driver ran out of memory (" + e.getMessage()
+          + "); raise ZOOBENCH_DRIVER_MEMORY (now " + Runtime.getRuntime().maxMemory() / (1 << 20)
+          + " MB of heap) or, on a cluster, --driver-memory");
+    }
+    // Spark 4's SparkException is checked, yet Scala code throws it undeclared
+    return SparkSupport.unwrap(e instanceof RuntimeException re ? re
+        : new IllegalStateException(e.getMessage(), e));
   }
 
   private static long imageFailures(List<FailureRow> failures) {
@@ -113,35 +168,35 @@ public final class RunLifecycle {
   }
 
   /**
-   * Publishes the failed run: its runs row and its failures rows (the images that failed, and
-   * the input that stopped it), nothing else; a failure to record it is logged, not thrown.
+   * Records the failed attempt (its failures: the images that failed and the input that stopped
+   * it; the runs row only when the run id has no succeeded run); a failure to record it is
+   * logged and said, not thrown.
    */
-  private void recordFailure(Warehouse warehouse, RunJob.Spec spec, RunContext ctx,
+  private void recordFailure(RunAttempt attempt, RunJob.Spec spec, RunContext ctx,
       String config, Timestamp started, RuntimeException cause) {
     try {
       String message = Redact.path(String.valueOf(cause.getMessage()));
       List<FailureRow> failures = new ArrayList<>(ctx.failures());
       failures.add(new FailureRow(spec.runId(), null, Redact.path(spec.primaryInput()),
           cause instanceof InvalidInputException ? "input" : "job", message));
-      RunRow run = runRow(spec, ctx, config, spec.plannedIouTypes(), new RunRow.Outcome(
-          RunRow.FAILED, message,
-          started, now()), null, new RunRow.Counts(ctx.images(), imageFailures(failures), 0L,
-          0.0, 0.0));
-      warehouse.stage(spec.runId()).commitFailedRun(failures, run);
+      attempt.fail(runRow(spec, attempt, ctx, config, spec.plannedIouTypes(),
+          new RunRow.Outcome(RunRow.FAILED, message, started, now()), null,
+          new RunRow.Counts(ctx.images(), imageFailures(failures), 0L, 0.0, 0.0)), failures);
     } catch (RuntimeException e) {
+      LOG.warn("could not record the failed run {}", spec.runId(), e);
       ctx.log("could not record the failed run: " + Redact.path(String.valueOf(e.getMessage())));
     }
   }
 
-  private RunRow runRow(RunJob.Spec spec, RunContext ctx, String config, String iouTypes,
-      RunRow.Outcome outcome, String devices, RunRow.Counts counts) {
+  private RunRow runRow(RunJob.Spec spec, RunAttempt attempt, RunContext ctx, String config,
+      String iouTypes, RunRow.Outcome outcome, String devices, RunRow.Counts counts) {
     RunRow.Subject subject = new RunRow.Subject(spec.model(), spec.dataset(),
         Redact.path(spec.inputs().get("--annotations")), ctx.annotationsSha256(),
         Redact.path(spec.resultsPath()), ctx.resultsSha256(), iouTypes, config, sha256(config));
     RunRow.Environment env = new RunRow.Environment(Redact.path(spark.sparkContext().master()),
         spark.version(), SparkSupport.executors(spark), devices);
-    return new RunRow(spec.runId(), subject, outcome, env, counts, codeVersion(),
-        spec.modelInfo());
+    return new RunRow(spec.runId(), attempt.attemptId(), subject, outcome, env, counts,
+        codeVersion(), spec.modelInfo());
   }
 
   private static Timestamp now() {

@@ -127,8 +127,7 @@ public final class EvaluateJob implements RunJob {
         .mapPartitions(it -> task.run(it.next()));
     long ti = System.nanoTime();
     ctx.jobGroup("INFERENCE", o.spec().name() + " on " + Redact.path(o.images()), () -> {
-      ctx.staging().write(PredictionRow.TABLE,
-          spark.createDataFrame(rows, PredictionRow.TABLE.schema()));
+      ctx.attempt().append(PredictionRow.TABLE, rows);
       return null;
     });
     double inferenceSeconds = (System.nanoTime() - ti) / 1e9;
@@ -144,7 +143,7 @@ public final class EvaluateJob implements RunJob {
         predictionCount.value(), inferenceSeconds, fmt(fps[0]), fmt(fps[1])));
     checkFailures(failed.size(), gt.imageCount(), o.maxFailedShare());
 
-    Dataset<Row> predictions = ctx.staging().read(PredictionRow.TABLE);
+    Dataset<Row> predictions = ctx.attempt().read(PredictionRow.TABLE);
     List<EvalParams> evals = evaluations(o.spec(), masks.value() > 0);
     boolean[] fromMask = new boolean[evals.size()];
     for (int i = 0; i < fromMask.length; i++) {

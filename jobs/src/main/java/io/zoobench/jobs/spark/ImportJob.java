@@ -12,6 +12,7 @@ import io.zoobench.jobs.run.Annotations;
 import io.zoobench.jobs.run.RunContext;
 import io.zoobench.jobs.run.RunJob;
 import io.zoobench.jobs.run.RunResult;
+import io.zoobench.jobs.tables.PredictionRow;
 import io.zoobench.jobs.tables.RunRow;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,8 +108,8 @@ public final class ImportJob implements RunJob {
     try {
       long tr = System.nanoTime();
       ctx.jobGroup("IMPORT-RESULTS", "read and check " + Redact.path(o.results()), () -> {
-        PredictionsParquet.stage(ctx.staging(), chunks, spark.sparkContext().hadoopConfiguration(),
-            counts);
+        String runId = o.runId();
+        ctx.attempt().append(PredictionRow.TABLE, chunks.flatMap(c -> c.rows(runId, counts)));
         return null;
       });
       count = counts.records.value();

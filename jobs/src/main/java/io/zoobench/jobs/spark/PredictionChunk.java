@@ -1,11 +1,14 @@
 package io.zoobench.jobs.spark;
 
+import io.zoobench.eval.ImageDetections;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import scala.Tuple2;
 
 /**
@@ -74,6 +77,39 @@ final class PredictionChunk extends DetectionColumns {
     if (counts != null) {
       putMask(i, maskHeight, maskWidth, counts, 0, counts.length);
     }
+  }
+
+  /**
+   * The records as rows of the predictions table of run {@code runId} (a box given as
+   * {@code []} stays an empty list, a missing score null), counted into {@code counts} (the
+   * write that consumes them is an action: a retried task counts once).
+   */
+  Iterator<Row> rows(String runId, Counts counts) {
+    counts.add(this);
+    return new Iterator<>() {
+      private int i;
+
+      @Override
+      public boolean hasNext() {
+        return i < size;
+      }
+
+      @Override
+      public Row next() {
+        if (i >= size) {
+          throw new java.util.NoSuchElementException();
+        }
+        int k = i++;
+        double[] box = ImageDetections.isEmptyBox(boxes, k) ? new double[0]
+            : hasBox(k) ? Arrays.copyOfRange(boxes, k * 4, k * 4 + 4) : null;
+        Row mask = maskHeights[k] < 0 ? null : RowFactory.create(
+            new int[] {maskHeights[k], maskWidths[k]},
+            new String(arena, maskStarts[k], maskLengths[k],
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+        return RowFactory.create(runId, imageIds[k], categories[k], box,
+            Double.isNaN(scores[k]) ? null : scores[k], mask, firstRecord + k);
+      }
+    };
   }
 
   /**

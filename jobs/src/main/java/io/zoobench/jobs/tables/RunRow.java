@@ -3,13 +3,16 @@ package io.zoobench.jobs.tables;
 import java.sql.Timestamp;
 
 /**
- * A row of {@code runs}: one per run, written last by the run lifecycle, whether the run
- * succeeded or failed. Its columns come in groups filled by different parties: what the run
- * evaluates (the job), how it ended (the lifecycle), where it ran (Spark), its counts, the
- * code, and the model's zoo metadata ({@code evaluate} and zoo runs).
+ * A row of {@code runs}: one per run id, published last by the run lifecycle; it names the
+ * attempt ({@link RunAttemptRow}) whose rows the views show. A rerun replaces it when it
+ * succeeds; a failed rerun leaves a succeeded run's row as it was. Its columns come in groups
+ * filled by different parties: what the run evaluates (the job), how it ended (the lifecycle),
+ * where it ran (Spark), its counts, the code, and the model's zoo metadata ({@code evaluate}
+ * and zoo runs).
  */
 public record RunRow(
     String runId,
+    String attemptId,
     @Inline Subject subject,
     @Inline Outcome outcome,
     @Inline Environment environment,

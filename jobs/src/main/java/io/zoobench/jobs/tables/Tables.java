@@ -14,8 +14,14 @@ public final class Tables {
   public static final String PREDICTIONS = PredictionRow.TABLE.name();
   public static final String TIMINGS = TimingRow.TABLE.name();
   public static final String FAILURES = FailureRow.TABLE.name();
+  public static final String RUN_ATTEMPTS = RunAttemptRow.TABLE.name();
 
   private static final List<TableSchema<?>> ALL = List.of(RunRow.TABLE, MetricRow.TABLE,
+      PerCategoryRow.TABLE, PredictionRow.TABLE, TimingRow.TABLE, FailureRow.TABLE,
+      RunAttemptRow.TABLE);
+
+  /** The tables whose rows belong to an attempt and are shown through the runs row. */
+  private static final List<TableSchema<?>> ATTEMPT_DATA = List.of(MetricRow.TABLE,
       PerCategoryRow.TABLE, PredictionRow.TABLE, TimingRow.TABLE, FailureRow.TABLE);
 
   private Tables() {}
@@ -23,6 +29,15 @@ public final class Tables {
   /** Every table, runs first. */
   public static List<TableSchema<?>> all() {
     return ALL;
+  }
+
+  /**
+   * The tables a run writes its results to, each row tagged with the attempt that wrote it
+   * (an {@code attempt_id} column the views hide): everything but {@code runs} and
+   * {@code run_attempts}.
+   */
+  public static List<TableSchema<?>> attemptData() {
+    return ATTEMPT_DATA;
   }
 
   /** The table called {@code name}. */

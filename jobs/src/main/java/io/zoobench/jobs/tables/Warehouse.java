@@ -1,63 +1,271 @@
 package io.zoobench.jobs.tables;
 
 import io.zoobench.coco.InvalidInputException;
-import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.spark.Redact;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Parquet warehouse: one folder per table under a root ({@code ./warehouse} or any Hadoop
- * path such as {@code s3a://bucket/zoobench}), one partition folder per run.
+ * The warehouse: the result tables as Apache Iceberg tables ({@code zoobench.results.<table>},
+ * partitioned by {@code run_id} and the {@code attempt_id} that wrote the rows) in an Iceberg
+ * catalog. By default an embedded one that needs no server: Iceberg's JDBC catalog on an SQLite
+ * file inside the warehouse folder ({@code <warehouse>/catalog.db}), safe for several
+ * processes of one host committing at once. On clusters any Iceberg catalog configured with
+ * the standard {@code spark.sql.catalog.zoobench.*} settings (JDBC/PostgreSQL, REST, Hive, Glue;
+ * docs/tables.md), its data on HDFS or S3.
  *
- * <p>A run writes its tables into a staging folder of its own ({@link Staging}); only when
- * the run has succeeded does {@link Staging#commit()} move each table's folder to
- * {@code <table>/run_id=<id>}, replacing what a previous run of the same id left (never
- * duplicating it). Runs with different ids never touch the same folder, so concurrent runs
- * both land intact; readers never see a half-written run.
+ * <p>What readers see is decided by the {@code runs} table: a run's rows in every other table
+ * are those of the attempt its {@code runs} row names ({@link #table}, the views of
+ * {@code zoobench sql}). A run is written by a {@link RunAttempt}: rows first, the {@code runs}
+ * row last, so a run is visible whole or not at all, and a rerun replaces it in one commit.
+ *
+ * <pre>{@code
+ * Warehouse w = Warehouse.open(spark, "warehouse");
+ * try (RunAttempt a = w.begin("my-run", "import")) { a.append(...); a.publish(runRow); }
+ * Dataset<Row> metrics = w.table(MetricRow.TABLE);
+ * }</pre>
  */
 public final class Warehouse {
-  private final SparkSession spark;
-  private final Path root;
+  /** The Spark catalog name zoobench's tables live in (stored in the embedded catalog). */
+  public static final String CATALOG = "zoobench";
+  /** The namespace of the tables. */
+  public static final String NAMESPACE = "results";
+  /** The column that ties a row to the attempt that wrote it (the views hide it). */
+  public static final String ATTEMPT_ID = "attempt_id";
 
-  public Warehouse(SparkSession spark, String root) {
-    this.spark = spark;
-    this.root = new Path(root);
+  private static final String CATALOG_KEY = "spark.sql.catalog." + CATALOG;
+
+  private final SparkSession session;
+  private final String root;
+
+  private Warehouse(SparkSession session, String root) {
+    this.session = session;
+    this.root = root;
   }
 
-  public Path root() {
+  /**
+   * Opens (creating when needed) the warehouse at {@code root}: a session of its own on
+   * {@code spark}'s context, with the {@code zoobench} catalog bound to it.
+   *
+   * @throws InvalidInputException when the warehouse cannot be used (not writable, a file,
+   *     remote without a catalog configuration)
+   */
+  public static Warehouse open(SparkSession spark, String root) {
+    return open(spark, root, true);
+  }
+
+  /** Opens an existing warehouse only (for readers: a typo must not create an empty one). */
+  public static Warehouse openExisting(SparkSession spark, String root) {
+    return open(spark, root, false);
+  }
+
+  private static Warehouse open(SparkSession spark, String root, boolean create) {
+    Redact.checkNoCredentials("--warehouse", root);
+    SparkSession s = spark.newSession();
+    // catalog settings given to the parent at run time (--conf on a shared session)
+    for (Map.Entry<String, String> e : scala.jdk.javaapi.CollectionConverters
+        .asJava(spark.conf().getAll()).entrySet()) {
+      if (e.getKey().startsWith(CATALOG_KEY)) {
+        s.conf().set(e.getKey(), e.getValue());
+      }
+    }
+    Path local = localFolder(root);
+    boolean userCatalog = s.conf().contains(CATALOG_KEY);
+    if (!userCatalog) {
+      if (local == null) {
+        throw new InvalidInputException("--warehouse " + Redact.path(root) + ": the embedded"
+            + " catalog (SQLite) needs a local folder; for hdfs:// or s3a:// warehouses"
+            + " configure an Iceberg catalog (--conf " + CATALOG_KEY + ".type=jdbc|rest|hive|glue"
+            + " ...; docs/tables.md)");
+      }
+      checkFolder(local, create);
+      s.conf().set(CATALOG_KEY, "org.apache.iceberg.spark.SparkCatalog");
+      s.conf().set(CATALOG_KEY + ".type", "jdbc");
+      s.conf().set(CATALOG_KEY + ".uri", "jdbc:sqlite:" + local.resolve("catalog.db"));
+      s.conf().set(CATALOG_KEY + ".warehouse", local.toUri().toString());
+      s.conf().set(CATALOG_KEY + ".jdbc.schema-version", "V1");
+      // SQLITE_BUSY is not retried by Iceberg: wait for the other process's lock instead
+      s.conf().set(CATALOG_KEY + ".jdbc.busy_timeout", "60000");
+    } else if (!s.conf().contains(CATALOG_KEY + ".warehouse")) {
+      s.conf().set(CATALOG_KEY + ".warehouse", root);
+    }
+    // another process's commits must be seen by the next read
+    s.conf().set(CATALOG_KEY + ".cache-enabled", "false");
+    Warehouse w = new Warehouse(s, root);
+    if (local != null && !userCatalog) {
+      w.createTablesLocked(local, create);
+    } else {
+      w.createTables(create);
+    }
+    return w;
+  }
+
+  /** The local folder of {@code root} ({@code file:} or a plain path), else null. */
+  static Path localFolder(String root) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root);
+    String scheme = p.toUri().getScheme();
+    if (scheme != null && !scheme.equals("file")) {
+      return null;
+    }
+    return Path.of(p.toUri().getPath()).toAbsolutePath().normalize();
+  }
+
+  private static void checkFolder(Path dir, boolean create) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InvalidInputException("--warehouse " + dir + ": is a file, not a folder");
+    }
+    if (!Files.exists(dir.resolve("catalog.db"))) {
+      if (!create) {
+        throw new InvalidInputException("--warehouse " + dir + ": no zoobench warehouse there"
+            + " (no catalog.db); run a job first or check the path");
+      }
+      if (Files.isDirectory(dir.resolve("runs")) && Files.isDirectory(dir.resolve("metrics"))) {
+        throw new InvalidInputException("--warehouse " + dir + ": holds plain Parquet tables of"
+            + " an older zoobench; move them away or use another --warehouse");
+      }
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new InvalidInputException("--warehouse " + dir + ": cannot create it ("
+            + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      }
+    }
+    if (!Files.isWritable(dir)) {
+      throw new InvalidInputException("--warehouse " + dir + ": not writable");
+    }
+  }
+
+  /**
+   * Creates the catalog and the tables under a file lock: two processes creating a new
+   * {@code catalog.db} at the same instant can break it (../shared/ICEBERG.md).
+   */
+  private void createTablesLocked(Path dir, boolean create) {
+    // a file lock keeps other processes out; threads of this one queue on the path first
+    synchronized (("zoobench-catalog:" + dir).intern()) {
+      try (FileChannel ch = new RandomAccessFile(dir.resolve(".catalog.lock").toFile(), "rw")
+          .getChannel(); FileLock lock = ch.lock()) {
+        createTables(create);
+      } catch (IOException e) {
+        throw new UncheckedIOException("locking " + dir, e);
+      }
+    }
+  }
+
+  private void createTables(boolean create) {
+    if (!create) {
+      return;
+    }
+    session.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + "." + NAMESPACE);
+    for (TableSchema<?> t : Tables.all()) {
+      StructType schema = storedSchema(t);
+      String partitions = t == RunRow.TABLE ? "run_id" : "run_id, " + ATTEMPT_ID;
+      session.sql("CREATE TABLE IF NOT EXISTS " + name(t) + " (" + schema.toDDL() + ") USING"
+          + " iceberg PARTITIONED BY (" + partitions + ") TBLPROPERTIES ("
+          + "'format-version'='2', 'commit.retry.num-retries'='20',"
+          + " 'write.distribution-mode'='none',"
+          + " 'write.metadata.delete-after-commit.enabled'='true',"
+          + " 'write.metadata.previous-versions-max'='100')");
+      addMissingColumns(t, schema);
+    }
+  }
+
+  /** A table written by an older zoobench gets the columns added since (all nullable). */
+  private void addMissingColumns(TableSchema<?> t, StructType wanted) {
+    Table table = iceberg(t);
+    List<String> missing = new ArrayList<>();
+    for (StructField f : wanted.fields()) {
+      Types.NestedField existing = table.schema().findField(f.name());
+      if (existing == null) {
+        missing.add(f.toDDL());
+      }
+    }
+    if (!missing.isEmpty()) {
+      session.sql("ALTER TABLE " + name(t) + " ADD COLUMNS (" + String.join(", ", missing) + ")");
+    }
+  }
+
+  /** The columns of {@code t} as stored: the record's, with {@code attempt_id} after run_id. */
+  static StructType storedSchema(TableSchema<?> t) {
+    StructType s = t.schema();
+    if (t == RunRow.TABLE || t == RunAttemptRow.TABLE) {
+      return s; // their records hold attempt_id
+    }
+    List<StructField> fields = new ArrayList<>(List.of(s.fields()));
+    fields.add(1, new StructField(ATTEMPT_ID, org.apache.spark.sql.types.DataTypes.StringType,
+        true, org.apache.spark.sql.types.Metadata.empty()));
+    return new StructType(fields.toArray(StructField[]::new));
+  }
+
+  /** Appends {@code rows} (in {@code t}'s stored schema) to {@code t}: one atomic commit. */
+  static void append(Dataset<Row> rows, TableSchema<?> t) {
+    try {
+      rows.writeTo(name(t)).append();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException(name(t) + " vanished", e);
+    }
+  }
+
+  /** Replaces the partitions {@code rows} fall in (dynamic overwrite): one atomic commit. */
+  static void overwritePartitions(Dataset<Row> rows, TableSchema<?> t) {
+    try {
+      rows.writeTo(name(t)).overwritePartitions();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException(name(t) + " vanished", e);
+    }
+  }
+
+  /** {@code zoobench.results.<table>}. */
+  public static String name(TableSchema<?> t) {
+    return CATALOG + "." + NAMESPACE + "." + t.name();
+  }
+
+  /** The session bound to this warehouse's catalog. */
+  public SparkSession session() {
+    return session;
+  }
+
+  /** The warehouse as given ({@code --warehouse}). */
+  public String root() {
     return root;
   }
 
-  private FileSystem fs() {
-    return SparkSupport.fileSystem(root, hadoopConf());
+  /** The local folder of the warehouse, or null when it is remote. */
+  public Path localRoot() {
+    return localFolder(root);
   }
 
-  private Configuration hadoopConf() {
-    return spark.sparkContext().hadoopConfiguration();
+  /** Iceberg's handle on table {@code t} (fresh: another process's commits are seen). */
+  public Table iceberg(TableSchema<?> t) {
+    try {
+      return Spark3Util.loadIcebergTable(session, name(t));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot load " + name(t) + ": " + e.getMessage(), e);
+    }
   }
 
-  /** Starts writing run {@code runId}. */
-  public Staging stage(String runId) {
+  /** Starts writing run {@code runId} (one writer per run id: a second is refused). */
+  public RunAttempt begin(String runId, String verb) {
     checkRunId(runId);
-    return new Staging(runId, new Path(root, "_staging/" + runId + "-" + UUID.randomUUID()));
+    return RunAttempt.begin(this, runId, verb);
   }
 
-  /** Run ids become folder names: keep them to a safe alphabet. */
+  /** Run ids become partition values and lock names: keep them to a safe alphabet. */
   public static void checkRunId(String runId) {
     if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")) {
       throw new InvalidInputException("run id '" + runId + "': use letters, digits and . _ : -"
@@ -65,46 +273,39 @@ public final class Warehouse {
     }
   }
 
-  /** The rows of one table across all runs, {@code run_id} first; empty with its schema if none. */
-  public Dataset<Row> table(String table) {
-    return table(Tables.named(table));
-  }
-
-  /** The rows of {@code t} across all runs, in {@link TableSchema#schema()}. */
+  /** The published rows of {@code t} (what the views show), in {@link TableSchema#schema()}. */
   public Dataset<Row> table(TableSchema<?> t) {
-    Path dir = new Path(root, t.name());
-    try {
-      if (fs().exists(dir) && hasRun(dir)) {
-        Dataset<Row> df = spark.read().option("basePath", dir.toString())
-            .schema(t.schema()).parquet(dir.toString());
-        List<Column> cols = new ArrayList<>();
-        for (String f : t.schema().fieldNames()) {
-          cols.add(functions.col(f));
-        }
-        return df.select(cols.toArray(Column[]::new));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return spark.createDataFrame(List.of(), t.schema());
+    return session.sql(viewSql(t, null));
   }
 
-  /** {@code schema}'s columns, by name, cast to its types (for writing rows of any origin). */
-  private static Column[] columns(StructType schema) {
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : schema.fields()) {
-      cols.add(functions.col(f.name()).cast(f.dataType()).as(f.name()));
-    }
-    return cols.toArray(Column[]::new);
+  /** The published rows of the table called {@code name}. */
+  public Dataset<Row> table(String name) {
+    return table(Tables.named(name));
   }
 
-  private boolean hasRun(Path dir) throws IOException {
-    for (FileStatus s : fs().listStatus(dir)) {
-      if (s.isDirectory() && s.getPath().getName().startsWith("run_id=")) {
-        return true;
-      }
+  /**
+   * The query of {@code t}'s view: its rows of the attempts the {@code runs} rows name (and,
+   * for {@code failures}, of failed attempts too), at {@code asOf} ({@code TIMESTAMP AS OF} a
+   * quoted timestamp, or {@code VERSION AS OF} a snapshot id) or now when null.
+   */
+  static String viewSql(TableSchema<?> t, String asOf) {
+    String at = asOf == null ? "" : " " + asOf;
+    List<String> cols = new ArrayList<>();
+    for (String c : t.schema().fieldNames()) {
+      cols.add("x.`" + c + "`");
     }
-    return false;
+    String select = "SELECT " + String.join(", ", cols) + " FROM " + name(t) + at + " x";
+    if (t == RunRow.TABLE || t == RunAttemptRow.TABLE) {
+      return select;
+    }
+    String published = "EXISTS (SELECT 1 FROM " + name(RunRow.TABLE) + at + " r WHERE"
+        + " r.run_id = x.run_id AND r.attempt_id = x.attempt_id)";
+    if (t == FailureRow.TABLE) {
+      return select + " WHERE " + published + " OR EXISTS (SELECT 1 FROM "
+          + name(RunAttemptRow.TABLE) + at + " a WHERE a.run_id = x.run_id AND a.attempt_id ="
+          + " x.attempt_id AND a.status = '" + RunAttemptRow.FAILED + "')";
+    }
+    return select + " WHERE " + published;
   }
 
   /**
@@ -135,168 +336,16 @@ public final class Warehouse {
       "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb, r.images_total,",
       "  r.images_failed, r.devices, r.finished_at");
 
-  /** Registers every table as a temporary view of its name, and the {@code zoo} view. */
-  public void registerViews() {
+  /**
+   * Registers every table as a temporary view of its name (published rows only) and the
+   * {@code zoo} view, as the warehouse is now or, with {@code asOf}, was then.
+   *
+   * @param asOf null, or a {@code TIMESTAMP AS OF '...'} / {@code VERSION AS OF n} clause
+   */
+  public void registerViews(String asOf) {
     for (TableSchema<?> t : Tables.all()) {
-      table(t).createOrReplaceTempView(t.name());
+      session.sql(viewSql(t, asOf)).createOrReplaceTempView(t.name());
     }
-    spark.sql(ZOO_VIEW).createOrReplaceTempView("zoo");
-  }
-
-  /** A run's tables being written; invisible to readers until {@link #commit()}. */
-  public final class Staging {
-    private final String runId;
-    private final Path dir;
-    private final List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
-
-    Staging(String runId, Path dir) {
-      this.runId = runId;
-      this.dir = dir;
-    }
-
-    public String runId() {
-      return runId;
-    }
-
-    /** Where table {@code t} of this run is staged (for writers of their own files). */
-    public Path path(TableSchema<?> t) {
-      return new Path(dir, t.name());
-    }
-
-    /** Marks {@code t} as staged by a writer of its own files under {@link #path}. */
-    public void written(TableSchema<?> t) {
-      written.add(t.name());
-    }
-
-    /**
-     * Writes {@code rows} (holding {@code t}'s columns, by name; {@code run_id} is the
-     * partition) as this run's table {@code t}.
-     */
-    public void write(TableSchema<?> t, Dataset<Row> rows) {
-      rows.select(columns(t.dataSchema())).write().mode(SaveMode.Overwrite)
-          .parquet(path(t).toString());
-      written(t);
-    }
-
-    /** Writes small driver-side records as this run's table {@code t}. */
-    public <R extends Record> void write(TableSchema<R> t, List<R> rows) {
-      List<Row> data = new ArrayList<>(rows.size());
-      for (R r : rows) {
-        data.add(t.toDataRow(r));
-      }
-      rows(t, data);
-    }
-
-    private void rows(TableSchema<?> t, List<Row> data) {
-      spark.createDataFrame(data, t.dataSchema()).coalesce(1).write().mode(SaveMode.Overwrite)
-          .parquet(path(t).toString());
-      written(t);
-    }
-
-    /** Table {@code t} as staged so far (its data columns). */
-    public Dataset<Row> read(TableSchema<?> t) {
-      return spark.read().schema(t.dataSchema()).parquet(path(t).toString());
-    }
-
-    /** Writes a succeeded run's small tables (everything but its predictions), side by side. */
-    public void writeRunTables(List<MetricRow> metrics, List<PerCategoryRow> perCategory,
-        List<TimingRow> timings, List<FailureRow> failures, RunRow run) {
-      java.util.Map<TableSchema<?>, List<Row>> tables = new java.util.LinkedHashMap<>();
-      tables.put(MetricRow.TABLE, dataRows(MetricRow.TABLE, metrics));
-      tables.put(PerCategoryRow.TABLE, dataRows(PerCategoryRow.TABLE, perCategory));
-      tables.put(TimingRow.TABLE, dataRows(TimingRow.TABLE, timings));
-      tables.put(FailureRow.TABLE, dataRows(FailureRow.TABLE, failures));
-      tables.put(RunRow.TABLE, dataRows(RunRow.TABLE, List.of(run)));
-      writeSideBySide(tables);
-    }
-
-    private <R extends Record> List<Row> dataRows(TableSchema<R> t, List<R> records) {
-      List<Row> out = new ArrayList<>(records.size());
-      for (R r : records) {
-        out.add(t.toDataRow(r));
-      }
-      return out;
-    }
-
-    /**
-     * Writes several small tables side by side (a thread each, on threads of their own rather
-     * than a shared pool): each write is a short Spark job whose planning and commit dominate,
-     * so overlapping them saves most of their wall time. Fails with the first table's failure.
-     */
-    private void writeSideBySide(java.util.Map<TableSchema<?>, List<Row>> tables) {
-      List<Thread> threads = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      tables.forEach((table, rows) -> {
-        Thread t = new Thread(() -> {
-          try {
-            rows(table, rows);
-          } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-          }
-        }, "zoobench-write-" + table.name());
-        t.setDaemon(true);
-        t.start();
-        threads.add(t);
-      });
-      try {
-        for (Thread t : threads) {
-          t.join();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while writing run " + runId, e);
-      }
-      if (failure.get() != null) {
-        throw failure.get();
-      }
-    }
-
-    /**
-     * Publishes a failed run: its {@code failures} rows and {@code runs} row, every other table
-     * empty (so readers see the run's schema, and no rows of an earlier run of the same id).
-     */
-    public void commitFailedRun(List<FailureRow> failures, RunRow run) {
-      write(FailureRow.TABLE, failures);
-      write(RunRow.TABLE, List.of(run));
-      for (TableSchema<?> t : Tables.all()) {
-        if (!written.contains(t.name())) {
-          rows(t, List.of());
-        }
-      }
-      commit();
-    }
-
-    /**
-     * Publishes every staged table of the run: the previous partition of the same run id is
-     * removed, then the staged folder takes its place; the staging folder goes away.
-     */
-    public void commit() {
-      FileSystem fs = fs();
-      try {
-        for (String table : List.copyOf(written)) {
-          Path target = new Path(root, table + "/run_id=" + runId);
-          fs.mkdirs(target.getParent());
-          if (fs.exists(target)) {
-            fs.delete(target, true);
-          }
-          if (!fs.rename(new Path(dir, table), target)) {
-            throw new IOException("could not move " + new Path(dir, table) + " to " + target);
-          }
-        }
-        fs.delete(dir, true);
-      } catch (IOException e) {
-        throw new UncheckedIOException("committing run " + runId + " to " + root, e);
-      }
-    }
-
-    /** Removes the staged tables (a failed run). */
-    public void abort() {
-      try {
-        fs().delete(dir, true);
-      } catch (IOException e) {
-        // best effort: an orphan staging folder is invisible to readers
-      }
-    }
+    session.sql(ZOO_VIEW).createOrReplaceTempView("zoo");
   }
 }

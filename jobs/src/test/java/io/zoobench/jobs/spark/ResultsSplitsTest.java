@@ -65,18 +65,18 @@ class ResultsSplitsTest {
     assertThat(chunks.getNumPartitions()).isEqualTo(ranges.size());
     var counts = new PredictionChunk.Counts(spark.sparkContext());
     java.nio.file.Path dir = Files.createTempDirectory(tmp, "split").resolve("predictions");
-    PredictionsParquet.write(chunks, new org.apache.hadoop.fs.Path(dir.toUri()),
-        spark.sparkContext().hadoopConfiguration(), counts);
+    spark.createDataFrame(chunks.flatMap(c -> c.rows("t", counts)),
+        io.zoobench.jobs.tables.PredictionRow.TABLE.schema()).write().parquet(dir.toString());
     var read = spark.read().parquet(dir.toString());
     List<Row> rows = read.orderBy("det_index").collectAsList();
     assertThat(rows).hasSize(file.size());
     assertThat(counts.records.value()).isEqualTo(file.size());
     for (int i = 0; i < file.size(); i++) {
       Row r = rows.get(i);
-      assertThat(r.getLong(5)).isEqualTo(i);
-      assertThat(r.getLong(0)).isEqualTo(file.imageId(i));
-      assertThat(r.getDouble(3)).isEqualTo(file.score(i));
-      assertThat(r.<Double>getList(2).get(2)).isEqualTo(file.bbox(i, 2));
+      assertThat(r.<Long>getAs("det_index")).isEqualTo(i);
+      assertThat(r.<Long>getAs("image_id")).isEqualTo(file.imageId(i));
+      assertThat(r.<Double>getAs("score")).isEqualTo(file.score(i));
+      assertThat(r.<Double>getList(r.fieldIndex("bbox")).get(2)).isEqualTo(file.bbox(i, 2));
     }
   }
 

@@ -134,7 +134,7 @@ class S3IT {
         "--images", "s3a://bench/shapes/images", "--model", yaml + "#shapes-maskrcnn-tiny",
         "--warehouse", "s3a://bench/wh-eval", "--run-id", "s3eval");
     assertThat(exit).as(err.toString()).isZero();
-    Warehouse wh = new Warehouse(spark, "s3a://bench/wh-eval");
+    Warehouse wh = Warehouse.open(spark, "s3a://bench/wh-eval");
     Row run = wh.table(Tables.RUNS).where("run_id = 's3eval'").collectAsList().get(0);
     assertThat(run.<String>getAs("status")).isEqualTo("succeeded");
     assertThat(run.<Long>getAs("images_total")).isEqualTo(8L);
@@ -167,7 +167,7 @@ class S3IT {
     System.err.print(err);
     assertThat(exit).as(err.toString()).isZero();
 
-    Warehouse wh = new Warehouse(spark, "s3a://bench/wh");
+    Warehouse wh = Warehouse.open(spark, "s3a://bench/wh");
     List<Row> metrics = wh.table(Tables.METRICS).where("run_id = 's3run'")
         .orderBy("slot").collectAsList();
     double[] expected = mode().stats();

@@ -67,8 +67,9 @@ class SparkCocoEvaluationParityTest {
       }
       // evaluate's path: prediction rows read back from the table's files
       Path dir = Files.createTempDirectory(tmp, "predictions").resolve("t");
-      PredictionsParquet.write(chunks, new org.apache.hadoop.fs.Path(dir.toUri()),
-          spark.sparkContext().hadoopConfiguration(), new PredictionChunk.Counts(spark.sparkContext()));
+      PredictionChunk.Counts counts = new PredictionChunk.Counts(spark.sparkContext());
+      spark.createDataFrame(chunks.flatMap(c -> c.rows("t", counts)),
+          io.zoobench.jobs.tables.PredictionRow.TABLE.schema()).write().parquet(dir.toString());
       Dataset<Row> predictions = spark.read().parquet(dir.toString());
       check(m, "table rows on 3 partitions", single,
           SparkCocoEvaluation.evaluate(spark, params, gt, predictions, fromMask, 3));

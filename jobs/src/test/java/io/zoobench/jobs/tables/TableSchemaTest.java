@@ -19,7 +19,7 @@ class TableSchemaTest {
 
   @Test
   void columnsComeFromComponentsInOrder() {
-    assertThat(RunRow.TABLE.schema().fieldNames()).startsWith("run_id", "model", "dataset")
+    assertThat(RunRow.TABLE.schema().fieldNames()).startsWith("run_id", "attempt_id", "model")
         .endsWith("code_version", "arch", "backbone", "style", "lr_schedule", "model_path");
     assertThat(PerCategoryRow.TABLE.schema().fieldNames()).containsExactly("run_id", "model",
         "iou_type", "category_id", "name", "AP", "AP50", "AP75", "APs", "APm", "APl");
@@ -32,7 +32,7 @@ class TableSchemaTest {
   @Test
   void recordsSurviveATripThroughParquet() {
     SparkSession spark = LocalSpark.get();
-    RunRow run = new RunRow("r1",
+    RunRow run = new RunRow("r1", "a1",
         new RunRow.Subject("m", "gt.json", "/a/gt.json", "ab", "/a/dt.json", "cd", "bbox",
             "{}", "ef"),
         new RunRow.Outcome(RunRow.SUCCEEDED, null, Timestamp.valueOf("2026-11-29 10:00:00"),

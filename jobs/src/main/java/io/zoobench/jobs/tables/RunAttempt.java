@@ -1,0 +1,406 @@
+package io.zoobench.jobs.tables;
+
+import io.zoobench.coco.InvalidInputException;
+import io.zoobench.jobs.Settings;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt at writing a run, and the protocol that makes a run visible whole or not at all
+ * (write-audit-publish over the warehouse's Iceberg tables):
+ *
+ * <ol>
+ *   <li><b>Lock.</b> The run id's lock is a branch {@code lock-<run id>} of the {@code runs}
+ *   table: creating a ref that exists fails (Iceberg commits are compare-and-swap), so one
+ *   writer holds it; a second is refused in one line. A lease (a table property refreshed
+ *   every few seconds) lets a later writer break the lock of a process that died.</li>
+ *   <li><b>Write.</b> Every row this attempt appends carries its {@code attempt_id}; appends
+ *   are atomic per table and invisible, since readers only see the attempt a {@code runs} row
+ *   names.</li>
+ *   <li><b>Publish.</b> The {@code runs} row is replaced in one commit: from that instant the
+ *   views show the new attempt's rows, all of them, and none of the old.</li>
+ *   <li><b>Clean.</b> Rows of superseded, failed or abandoned attempts are dropped (whole
+ *   partitions: metadata-only deletes); a failed attempt's {@code failures} rows stay.</li>
+ * </ol>
+ *
+ * <p>A failed attempt ({@link #fail}) removes what it appended, records its failures and its
+ * status in {@code run_attempts}, and replaces the {@code runs} row only when the run id has
+ * no succeeded run: a failed rerun never hides a good run. A process killed anywhere leaves
+ * either the old run or the new one visible; what it left behind is invisible and cleaned by
+ * the next attempt of the run id or by {@code zoobench maintenance}.
+ */
+public final class RunAttempt implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunAttempt.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String LEASE = "zoobench.lease.";
+
+  private final Warehouse warehouse;
+  private final String runId;
+  private final String attemptId;
+  private final String verb;
+  private final Timestamp startedAt;
+  private final String host;
+  private final Thread heartbeat;
+  private volatile boolean released;
+
+  private RunAttempt(Warehouse warehouse, String runId, String attemptId, String verb) {
+    this.warehouse = warehouse;
+    this.runId = runId;
+    this.attemptId = attemptId;
+    this.verb = verb;
+    this.startedAt = Timestamp.from(Instant.now());
+    this.host = hostName();
+    this.heartbeat = new Thread(this::beat, "zoobench-lease-" + runId);
+    this.heartbeat.setDaemon(true);
+  }
+
+  static RunAttempt begin(Warehouse w, String runId, String verb) {
+    String attemptId = HexFormat.of().formatHex(RANDOM.generateSeed(6));
+    lock(w, runId, attemptId);
+    RunAttempt a = new RunAttempt(w, runId, attemptId, verb);
+    try {
+      a.heartbeat.start();
+      a.tidyEarlierAttempts();
+      a.setStatus(RunAttemptRow.RUNNING, null, null);
+      LOG.info("run {} attempt {} ({}) holds the lock", runId, attemptId, verb);
+      return a;
+    } catch (RuntimeException e) {
+      a.release();
+      throw e;
+    }
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** This attempt's id: the {@code attempt_id} of every row it writes. */
+  public String attemptId() {
+    return attemptId;
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  // ---- the lock -------------------------------------------------------------------------------
+
+  private static String ref(String runId) {
+    return "lock-" + runId;
+  }
+
+  private static long staleMillis(Warehouse w) {
+    return 1000L * Long.parseLong(Settings.LOCK_STALE_SECONDS.get(
+        k -> w.session().conf().get(k, null)));
+  }
+
+  private static void lock(Warehouse w, String runId, String attemptId) {
+    boolean waited = false;
+    for (int tries = 0; tries < 10; tries++) {
+      Table runs = w.iceberg(RunRow.TABLE);
+      try {
+        runs.manageSnapshots().createBranch(ref(runId)).commit();
+        lease(runs, runId, attemptId);
+        return;
+      } catch (IllegalArgumentException e) {
+        if (!String.valueOf(e.getMessage()).contains("already exists")) {
+          throw e;
+        }
+      }
+      runs.refresh();
+      String lease = runs.properties().get(LEASE + runId);
+      long age = lease == null ? Long.MAX_VALUE
+          : System.currentTimeMillis() - Long.parseLong(lease.substring(lease.lastIndexOf(' ') + 1));
+      if (lease != null && age < staleMillis(w)) {
+        String[] l = lease.split(" ");
+        throw new InvalidInputException("run id " + runId + " is being written by another"
+            + " zoobench (attempt " + l[0] + " on " + l[1] + ", last heard " + (age / 1000)
+            + " s ago); wait for it to finish or use another --run-id");
+      }
+      if (lease == null && !waited) {
+        // the holder may be between taking the lock and writing its lease
+        waited = true;
+        sleep(3000);
+        continue;
+      }
+      LOG.warn("breaking the stale lock of run {} ({})", runId, lease);
+      try {
+        runs.manageSnapshots().removeBranch(ref(runId)).commit();
+      } catch (IllegalArgumentException e) {
+        // another writer broke it first
+      }
+    }
+    throw new IllegalStateException("could not take the lock of run " + runId);
+  }
+
+  private static void lease(Table runs, String runId, String attemptId) {
+    runs.updateProperties().set(LEASE + runId, attemptId + " " + hostName() + " "
+        + System.currentTimeMillis()).commit();
+  }
+
+  private void beat() {
+    long every = Math.max(1000, staleMillis(warehouse) / 4);
+    while (!released) {
+      sleep(every);
+      if (released) {
+        return;
+      }
+      try {
+        lease(warehouse.iceberg(RunRow.TABLE), runId, attemptId);
+      } catch (RuntimeException e) {
+        LOG.warn("run {}: could not renew the lease: {}", runId, e.toString());
+      }
+    }
+  }
+
+  /** Gives the lock up (idempotent). */
+  private void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    heartbeat.interrupt();
+    try {
+      Table runs = warehouse.iceberg(RunRow.TABLE);
+      runs.manageSnapshots().removeBranch(ref(runId)).commit();
+      runs.refresh();
+      String lease = runs.properties().get(LEASE + runId);
+      if (lease != null && lease.startsWith(attemptId + " ")) {
+        runs.updateProperties().remove(LEASE + runId).commit();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("run {}: could not release the lock: {}", runId, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    release();
+  }
+
+  // ---- writing ----------------------------------------------------------------------------
+
+  /** Appends {@code rows} (in {@code t}'s record schema, any session) as this attempt's. */
+  public void append(TableSchema<?> t, JavaRDD<Row> rows) {
+    String id = attemptId;
+    JavaRDD<Row> tagged = rows.map(r -> withAttempt(r, id));
+    Warehouse.append(warehouse.session().createDataFrame(tagged, Warehouse.storedSchema(t))
+        , t);
+  }
+
+  /** Appends small driver-side records as this attempt's. */
+  public <R extends Record> void append(TableSchema<R> t, List<R> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>(records.size());
+    for (R r : records) {
+      rows.add(withAttempt(t.toRow(r), attemptId));
+    }
+    Warehouse.append(warehouse.session().createDataFrame(rows, Warehouse.storedSchema(t))
+        , t);
+  }
+
+  private static Row withAttempt(Row r, String attemptId) {
+    Object[] v = new Object[r.length() + 1];
+    v[0] = r.get(0);
+    v[1] = attemptId;
+    for (int i = 1; i < r.length(); i++) {
+      v[i + 1] = r.get(i);
+    }
+    return RowFactory.create(v);
+  }
+
+  /** This attempt's rows of {@code t} so far, in its record schema. */
+  public Dataset<Row> read(TableSchema<?> t) {
+    return warehouse.session().table(Warehouse.name(t))
+        .where(functions.col("run_id").equalTo(runId)
+            .and(functions.col(Warehouse.ATTEMPT_ID).equalTo(attemptId)))
+        .select(columns(t.schema()));
+  }
+
+  private static org.apache.spark.sql.Column[] columns(StructType s) {
+    return java.util.Arrays.stream(s.fieldNames()).map(functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new);
+  }
+
+  /**
+   * Publishes this attempt: its {@code runs} row replaces the run id's in one commit, then
+   * every other attempt's rows of the run id are dropped and the lock released.
+   */
+  public void publish(RunRow run) {
+    TestFaults.killIf(warehouse, TestFaults.BEFORE_PUBLISH);
+    replaceRunsRow(run);
+    TestFaults.killIf(warehouse, TestFaults.AFTER_PUBLISH);
+    setStatus(RunAttemptRow.SUCCEEDED, null, now());
+    dropOtherAttempts(attemptId);
+    TestFaults.killIf(warehouse, TestFaults.AFTER_CLEANUP);
+    release();
+    LOG.info("run {} attempt {} published", runId, attemptId);
+  }
+
+  /**
+   * Records this attempt's failure: what it appended goes, its {@code failures} rows and its
+   * status stay; the {@code runs} row becomes {@code run} only when the run id has no
+   * succeeded run. Then the lock is released.
+   */
+  public void fail(RunRow run, List<FailureRow> failures) {
+    try {
+      dropAttempt(attemptId);
+      append(FailureRow.TABLE, failures);
+      Row current = currentRunsRow();
+      if (current == null || !RunRow.SUCCEEDED.equals(current.getAs("status"))) {
+        replaceRunsRow(run);
+      }
+      setStatus(RunAttemptRow.FAILED, run.outcome().message(), now());
+    } finally {
+      release();
+    }
+  }
+
+  private void replaceRunsRow(RunRow run) {
+    if (!run.runId().equals(runId) || !attemptId.equals(run.attemptId())) {
+      throw new IllegalArgumentException("runs row of " + run.runId() + "/" + run.attemptId()
+          + " published by attempt " + runId + "/" + attemptId);
+    }
+    Warehouse.overwritePartitions(warehouse.session().createDataFrame(List.of(RunRow.TABLE.toRow(run)),
+        RunRow.TABLE.schema()), RunRow.TABLE);
+  }
+
+  private Row currentRunsRow() {
+    List<Row> rows = warehouse.session().table(Warehouse.name(RunRow.TABLE))
+        .where(functions.col("run_id").equalTo(runId)).collectAsList();
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private void setStatus(String status, String message, Timestamp finished) {
+    RunAttemptRow row = new RunAttemptRow(runId, attemptId, verb, status, message, startedAt,
+        finished, host);
+    Warehouse.overwritePartitions(warehouse.session().createDataFrame(List.of(RunAttemptRow.TABLE.toRow(row)),
+        RunAttemptRow.TABLE.schema()), RunAttemptRow.TABLE);
+  }
+
+  // ---- cleaning -----------------------------------------------------------------------------
+
+  /**
+   * With the lock held: attempts of this run id left {@code running} by a process that died
+   * are marked (succeeded when the runs row names them: the process died after publishing),
+   * and rows of attempts no view shows are dropped.
+   */
+  private void tidyEarlierAttempts() {
+    Row current = currentRunsRow();
+    String published = current == null ? null : current.getAs("attempt_id");
+    for (Row a : warehouse.session().table(Warehouse.name(RunAttemptRow.TABLE))
+        .where(functions.col("run_id").equalTo(runId)
+            .and(functions.col("status").equalTo(RunAttemptRow.RUNNING))).collectAsList()) {
+      RunAttemptRow stale = RunAttemptRow.TABLE.fromRow(a);
+      String status = stale.attemptId().equals(published) ? RunAttemptRow.SUCCEEDED
+          : RunAttemptRow.ABANDONED;
+      LOG.info("run {}: attempt {} was left running; now {}", runId, stale.attemptId(), status);
+      Warehouse.overwritePartitions(warehouse.session().createDataFrame(List.of(RunAttemptRow.TABLE.toRow(new RunAttemptRow(
+          stale.runId(), stale.attemptId(), stale.verb(), status, stale.message(),
+          stale.startedAt(), now(), stale.host()))), RunAttemptRow.TABLE.schema())
+          , RunAttemptRow.TABLE);
+    }
+    if (published != null) {
+      dropOtherAttempts(published);
+    } else {
+      dropOtherAttempts(null);
+    }
+  }
+
+  /** Drops this run id's rows of every attempt but {@code keep} (failed attempts' failures stay). */
+  private void dropOtherAttempts(String keep) {
+    Set<String> failed = new TreeSet<>();
+    for (Row a : warehouse.session().table(Warehouse.name(RunAttemptRow.TABLE))
+        .where(functions.col("run_id").equalTo(runId)
+            .and(functions.col("status").equalTo(RunAttemptRow.FAILED))).collectAsList()) {
+      failed.add(a.getAs("attempt_id"));
+    }
+    for (TableSchema<?> t : Tables.attemptData()) {
+      Set<String> kept = new TreeSet<>();
+      if (keep != null) {
+        kept.add(keep);
+      }
+      if (t == FailureRow.TABLE) {
+        kept.addAll(failed);
+      }
+      Expression filter = Expressions.equal("run_id", runId);
+      if (!kept.isEmpty()) {
+        filter = Expressions.and(filter, Expressions.notIn(Warehouse.ATTEMPT_ID, kept.toArray()));
+      }
+      dropFiles(t, filter);
+    }
+  }
+
+  private void dropAttempt(String attempt) {
+    for (TableSchema<?> t : Tables.attemptData()) {
+      dropFiles(t, Expressions.and(Expressions.equal("run_id", runId),
+          Expressions.equal(Warehouse.ATTEMPT_ID, attempt)));
+    }
+  }
+
+  /** Deletes the files of whole partitions matching {@code filter}: metadata only. */
+  private void dropFiles(TableSchema<?> t, Expression filter) {
+    Table table = warehouse.iceberg(t);
+    if (table.currentSnapshot() == null) {
+      return;
+    }
+    try (CloseableIterable<?> files = table.newScan().filter(filter).planFiles()) {
+      if (!files.iterator().hasNext()) {
+        return;
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    table.newDelete().deleteFromRowFilter(filter).commit();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static Timestamp now() {
+    return Timestamp.from(Instant.now());
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName() + ":" + ProcessHandle.current().pid();
+    } catch (java.io.IOException e) {
+      return "unknown:" + ProcessHandle.current().pid();
+    }
+  }
+
+  /** For messages: {@code run x attempt a1b2}. */
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "run %s attempt %s", runId, attemptId);
+  }
+}
