@@ -51,11 +51,13 @@ public final class Settings {
 
   /**
    * Test-only fault hook: the driver process halts at this point of publishing a run
-   * (before-publish, after-publish, after-cleanup), as a killed driver would.
+   * (before-publish, after-publish, after-cleanup) or of evaluate's inference
+   * (after-first-shard), as a killed driver would.
    */
   public static final Key TEST_KILL_AT = new Key("spark.zoobench.faults.killDriverAt", "",
-      "Test-only fault injection: the driver halts at this point of publishing a run:"
-          + " before-publish, after-publish or after-cleanup.");
+      "Test-only fault injection: the driver halts at this point: before-publish,"
+          + " after-publish, after-cleanup (of publishing a run) or after-first-shard (of"
+          + " evaluate's inference).");
 
   /** Heap of the launcher's JVM for Spark verbs. */
   public static final Variable DRIVER_MEMORY = new Variable("ZOOBENCH_DRIVER_MEMORY", "4g",

@@ -45,4 +45,7 @@ public interface RunJob {
    * known, so a failed run records them too.
    */
   RunResult execute(RunContext ctx);
+
+  /** After the run is published: drop what only an unfinished run needed (checkpoints). */
+  default void afterPublish(RunContext ctx) {}
 }

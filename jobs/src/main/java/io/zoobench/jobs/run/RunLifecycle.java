@@ -75,7 +75,7 @@ public final class RunLifecycle {
       try {
         // a path with credentials is refused before anything reads (and logs) it, on record
         spec.inputs().forEach(Redact::checkNoCredentials);
-        return complete(spec, job.execute(ctx), ctx, attempt, config, started, t0);
+        return complete(job, spec, job.execute(ctx), ctx, attempt, config, started, t0);
       } catch (Exception | OutOfMemoryError e) {
         RuntimeException cause = cause(e);
         LOG.warn("run {} failed", spec.runId(), e);
@@ -86,7 +86,8 @@ public final class RunLifecycle {
   }
 
   /** Appends the run's own rows and publishes its runs row. */
-  private Completed complete(RunJob.Spec spec, RunResult r, RunContext ctx, RunAttempt attempt,
+  private Completed complete(RunJob job, RunJob.Spec spec, RunResult r, RunContext ctx,
+      RunAttempt attempt,
       String config, Timestamp started, long t0) {
     List<MetricRow> metrics = new ArrayList<>();
     List<PerCategoryRow> perCategory = new ArrayList<>();
@@ -111,6 +112,7 @@ public final class RunLifecycle {
         new RunRow.Outcome(RunRow.SUCCEEDED, null, started, now()), r.devices(),
         new RunRow.Counts(ctx.images(), imageFailures(failures), r.predictions(),
             r.evalSeconds(), total)));
+    job.afterPublish(ctx);
     ctx.log(String.format(Locale.ROOT, "tables written in %.1fs, published in %.1fs",
         (tc - tw) / 1e9, (System.nanoTime() - tc) / 1e9));
     LOG.info("run {} succeeded in {} s", spec.runId(), total);

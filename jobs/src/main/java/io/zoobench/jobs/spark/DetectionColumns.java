@@ -78,6 +78,22 @@ abstract class DetectionColumns implements Serializable {
     return i;
   }
 
+  /**
+   * Record {@code k} as a row of the predictions table (a box given as {@code []} stays an
+   * empty list, a missing score null).
+   */
+  final org.apache.spark.sql.Row predictionRow(String runId, long imageId, int k,
+      long detIndex) {
+    double[] box = io.zoobench.eval.ImageDetections.isEmptyBox(boxes, k) ? new double[0]
+        : hasBox(k) ? Arrays.copyOfRange(boxes, k * 4, k * 4 + 4) : null;
+    org.apache.spark.sql.Row mask = maskHeights[k] < 0 ? null
+        : org.apache.spark.sql.RowFactory.create(new int[] {maskHeights[k], maskWidths[k]},
+            new String(arena, maskStarts[k], maskLengths[k],
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+    return org.apache.spark.sql.RowFactory.create(runId, imageId, categories[k], box,
+        Double.isNaN(scores[k]) ? null : scores[k], mask, detIndex);
+  }
+
   final boolean hasBox(int i) {
     return !Double.isNaN(boxes[i * 4]);
   }

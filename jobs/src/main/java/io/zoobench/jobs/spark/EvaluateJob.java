@@ -11,8 +11,10 @@ import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
 import io.zoobench.eval.LoadRes;
 import io.zoobench.jobs.Settings;
+import io.zoobench.jobs.TestFaults;
 import io.zoobench.jobs.run.Annotations;
 import io.zoobench.jobs.run.RunContext;
+import io.zoobench.jobs.run.RunLifecycle;
 import io.zoobench.jobs.run.RunJob;
 import io.zoobench.jobs.run.RunResult;
 import io.zoobench.jobs.tables.FailureRow;
@@ -26,17 +28,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * {@code zoobench evaluate}: runs a detector over a COCO dataset's images on Spark and
@@ -102,8 +102,8 @@ public final class EvaluateJob implements RunJob {
     ctx.annotationsSha256(a.sha256());
     ctx.images(gt.imageCount());
     checkModelFile(spark, o.spec());
-    int shards = o.shards() > 0 ? o.shards() : spark.sparkContext().defaultParallelism();
-    ShardPlan plan = ShardPlan.of(gt, shards);
+    ShardPlan plan = ShardPlan.of(gt, shardCount(o.shards(), gt.imageCount(),
+        spark.sparkContext().defaultParallelism()));
     ctx.log(String.format(Locale.ROOT, "annotations: %d images in %d shards; model %s (%s, %s)",
         gt.imageCount(), plan.shards().size(), o.spec().name(), o.spec().arch(),
         o.spec().output()));
@@ -114,37 +114,72 @@ public final class EvaluateJob implements RunJob {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(Settings.INFERENCE_DEVICE.key() + " is " + e.getMessage());
     }
-    CollectionAccumulator<TimingRow> timings = spark.sparkContext().collectionAccumulator();
-    CollectionAccumulator<FailureRow> failures = spark.sparkContext().collectionAccumulator();
-    LongAccumulator masks = spark.sparkContext().longAccumulator();
-    LongAccumulator predictionCount = spark.sparkContext().longAccumulator();
+    // finished shards of an interrupted attempt with the same inputs are reused
+    String digest = RunLifecycle.sha256(String.join("|", modelSha256(spark, o.spec()),
+        a.sha256(), Redact.path(o.images()), String.valueOf(plan.shards().size()),
+        config().toString(), RunLifecycle.codeVersion()));
+    ShardCheckpoints checkpoints = ShardCheckpoints.of(o.warehouse(), o.runId(), digest,
+        spark.sparkContext().hadoopConfiguration());
+    Set<Integer> finished = checkpoints.finished();
+    List<ShardPlan.Shard> todo = plan.shards().stream()
+        .filter(sh -> !finished.contains(sh.id())).toList();
+    if (!finished.isEmpty()) {
+      ctx.log(String.format(Locale.ROOT, "inference: reusing %d of %d shards an interrupted"
+          + " attempt finished; running %d", finished.size(), plan.shards().size(),
+          todo.size()));
+    }
     ShardTask task = new ShardTask(o.runId(), o.spec(), o.images(),
         new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()), mode,
         Integer.parseInt(Settings.TEST_FAIL_SHARD_ONCE.get(k -> spark.conf().get(k, null))),
-        timings, failures, masks, predictionCount);
-    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(plan.shards(), plan.shards().size())
-        .mapPartitions(it -> task.run(it.next()));
+        checkpoints);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    if (TestFaults.AFTER_FIRST_SHARD.equals(TestFaults.at(spark))) {
+      spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+          if (e.taskInfo().successful()) {
+            TestFaults.killIf(spark, TestFaults.AFTER_FIRST_SHARD);
+          }
+        }
+      });
+    }
     long ti = System.nanoTime();
-    ctx.jobGroup("INFERENCE", o.spec().name() + " on " + Redact.path(o.images()), () -> {
-      ctx.attempt().append(PredictionRow.TABLE, rows);
+    List<ShardOutput> shards = new ArrayList<>(ctx.jobGroup("INFERENCE", o.spec().name()
+        + " on " + Redact.path(o.images()), () -> todo.isEmpty() ? List.<ShardOutput>of()
+            : jsc.parallelize(todo, todo.size()).map(task::run).collect()));
+    for (int id : finished) {
+      shards.add(checkpoints.summary(id));
+    }
+    shards.sort(Comparator.comparingInt(sh -> sh.shardId));
+    double inferenceSeconds = (System.nanoTime() - ti) / 1e9;
+    String runId = o.runId();
+    List<Integer> ids = shards.stream().map(sh -> sh.shardId).toList();
+    ctx.jobGroup("PREDICTIONS", "store the predictions of " + o.spec().name(), () -> {
+      ctx.attempt().append(PredictionRow.TABLE, jsc.parallelize(ids, Math.max(1, ids.size()))
+          .flatMap(id -> checkpoints.rows(id, runId)));
       return null;
     });
-    double inferenceSeconds = (System.nanoTime() - ti) / 1e9;
-    List<FailureRow> failed = new ArrayList<>(failures.value());
+    List<FailureRow> failed = new ArrayList<>();
+    List<TimingRow> shardTimings = new ArrayList<>();
+    long masks = 0;
+    long predictionCount = 0;
+    for (ShardOutput sh : shards) {
+      failed.addAll(sh.failures);
+      shardTimings.add(sh.timing);
+      masks += sh.masks;
+      predictionCount += sh.predictions;
+    }
     failed.sort(Comparator.comparingLong((FailureRow r) -> r.imageId() == null ? Long.MIN_VALUE
         : r.imageId()).thenComparing(r -> String.valueOf(r.stage())));
     ctx.addFailures(failed);
-    List<TimingRow> shardTimings = new ArrayList<>(timings.value());
-    shardTimings.sort(Comparator.comparingInt(TimingRow::shardId));
     double[] fps = fps(shardTimings);
     ctx.log(String.format(Locale.ROOT, "inference: %d images, %d failed, %d predictions in %.1fs;"
         + " fps per task: %s end-to-end, %s compute", gt.imageCount(), failed.size(),
-        predictionCount.value(), inferenceSeconds, fmt(fps[0]), fmt(fps[1])));
+        predictionCount, inferenceSeconds, fmt(fps[0]), fmt(fps[1])));
     checkFailures(failed.size(), gt.imageCount(), o.maxFailedShare());
 
     Dataset<Row> predictions = ctx.attempt().read(PredictionRow.TABLE);
-    List<EvalParams> evals = evaluations(o.spec(), masks.value() > 0);
+    List<EvalParams> evals = evaluations(o.spec(), masks > 0);
     boolean[] fromMask = new boolean[evals.size()];
     for (int i = 0; i < fromMask.length; i++) {
       fromMask[i] = LoadRes.areaFromMask(evals.get(i), true);
@@ -156,8 +191,48 @@ public final class EvaluateJob implements RunJob {
             fromMask, parts));
     String devices = String.join(",", new TreeSet<>(shardTimings.stream()
         .map(TimingRow::device).toList()));
-    return new RunResult(results, predictionCount.value(), shardTimings, devices,
+    return new RunResult(results, predictionCount, shardTimings, devices,
         (System.nanoTime() - te) / 1e9);
+  }
+
+  @Override
+  public void afterPublish(RunContext ctx) {
+    ShardCheckpoints.deleteRun(o.warehouse(), o.runId(),
+        ctx.spark().sparkContext().hadoopConfiguration());
+  }
+
+  /** Images per shard by default: finished shards are what an interrupted run keeps. */
+  static final int IMAGES_PER_SHARD = 250;
+
+  /**
+   * The shards of a run: {@code --shards} when given, else at least one per core and one per
+   * {@link #IMAGES_PER_SHARD} images (COCO val2017: 20), so a resumed run redoes little.
+   */
+  static int shardCount(int requested, long images, int parallelism) {
+    if (requested > 0) {
+      return requested;
+    }
+    return (int) Math.max(parallelism, Math.min(100_000, (images + IMAGES_PER_SHARD - 1)
+        / IMAGES_PER_SHARD));
+  }
+
+  /** Lower-case hex sha256 of the model file (read once, on the driver). */
+  static String modelSha256(SparkSession spark, ModelSpec spec) {
+    Path p = new Path(spec.artifact());
+    try (java.io.InputStream in = SparkSupport.fileSystem(p,
+        spark.sparkContext().hadoopConfiguration()).open(p)) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int r; (r = in.read(buf)) > 0; ) {
+        md.update(buf, 0, r);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.io.IOException e) {
+      throw new InvalidInputException(spec.source() + ": model " + spec.name()
+          + ": cannot read artifact " + Redact.path(spec.artifact()) + ": " + e.getMessage());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The IoU types a model's predictions are evaluated with, from what its adapter produces. */

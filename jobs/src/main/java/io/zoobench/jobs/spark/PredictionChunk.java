@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import scala.Tuple2;
 
 /**
@@ -100,14 +99,7 @@ final class PredictionChunk extends DetectionColumns {
           throw new java.util.NoSuchElementException();
         }
         int k = i++;
-        double[] box = ImageDetections.isEmptyBox(boxes, k) ? new double[0]
-            : hasBox(k) ? Arrays.copyOfRange(boxes, k * 4, k * 4 + 4) : null;
-        Row mask = maskHeights[k] < 0 ? null : RowFactory.create(
-            new int[] {maskHeights[k], maskWidths[k]},
-            new String(arena, maskStarts[k], maskLengths[k],
-                java.nio.charset.StandardCharsets.ISO_8859_1));
-        return RowFactory.create(runId, imageIds[k], categories[k], box,
-            Double.isNaN(scores[k]) ? null : scores[k], mask, firstRecord + k);
+        return predictionRow(runId, imageIds[k], k, firstRecord + k);
       }
     };
   }

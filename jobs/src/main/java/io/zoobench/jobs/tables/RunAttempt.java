@@ -2,6 +2,7 @@ package io.zoobench.jobs.tables;
 
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.jobs.Settings;
+import io.zoobench.jobs.TestFaults;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
@@ -131,7 +132,7 @@ public final class RunAttempt implements AutoCloseable {
       String lease = runs.properties().get(LEASE + runId);
       long age = lease == null ? Long.MAX_VALUE
           : System.currentTimeMillis() - Long.parseLong(lease.substring(lease.lastIndexOf(' ') + 1));
-      if (lease != null && age < staleMillis(w)) {
+      if (lease != null && age < staleMillis(w) && holderAlive(lease)) {
         String[] l = lease.split(" ");
         throw new InvalidInputException("run id " + runId + " is being written by another"
             + " zoobench (attempt " + l[0] + " on " + l[1] + ", last heard " + (age / 1000)
@@ -151,6 +152,28 @@ public final class RunAttempt implements AutoCloseable {
       }
     }
     throw new IllegalStateException("could not take the lock of run " + runId);
+  }
+
+  /**
+   * Whether a lease's holder may still run: always, unless it is a process of this host that
+   * is gone (a killed driver need not make the next run wait for the lease to go stale).
+   */
+  private static boolean holderAlive(String lease) {
+    String[] l = lease.split(" ");
+    if (l.length < 3) {
+      return true;
+    }
+    String me = hostName();
+    String host = l[1].substring(0, Math.max(0, l[1].lastIndexOf(':')));
+    if (!host.equals(me.substring(0, me.lastIndexOf(':')))) {
+      return true;
+    }
+    try {
+      long pid = Long.parseLong(l[1].substring(l[1].lastIndexOf(':') + 1));
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   private static void lease(Table runs, String runId, String attemptId) {
@@ -249,12 +272,12 @@ public final class RunAttempt implements AutoCloseable {
    * every other attempt's rows of the run id are dropped and the lock released.
    */
   public void publish(RunRow run) {
-    TestFaults.killIf(warehouse, TestFaults.BEFORE_PUBLISH);
+    TestFaults.killIf(warehouse.session(), TestFaults.BEFORE_PUBLISH);
     replaceRunsRow(run);
-    TestFaults.killIf(warehouse, TestFaults.AFTER_PUBLISH);
+    TestFaults.killIf(warehouse.session(), TestFaults.AFTER_PUBLISH);
     setStatus(RunAttemptRow.SUCCEEDED, null, now());
     dropOtherAttempts(attemptId);
-    TestFaults.killIf(warehouse, TestFaults.AFTER_CLEANUP);
+    TestFaults.killIf(warehouse.session(), TestFaults.AFTER_CLEANUP);
     release();
     LOG.info("run {} attempt {} published", runId, attemptId);
   }
