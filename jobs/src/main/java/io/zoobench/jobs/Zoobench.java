@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
     versionProvider = Zoobench.Version.class,
     description = "Benchmark detection model zoos on COCO: evaluation, Spark jobs, result tables.",
     subcommands = {EvalCommand.class, ImportCommand.class, EvaluateCommand.class,
-        DemoCommand.class, SqlCommand.class, SynthCommand.class,
+        DemoCommand.class, SqlCommand.class, ExportCommand.class, MaintenanceCommand.class,
+        SynthCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Zoobench implements Runnable {

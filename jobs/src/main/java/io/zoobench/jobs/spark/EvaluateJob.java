@@ -85,11 +85,17 @@ public final class EvaluateJob implements RunJob {
     c.put("model_ref", Redact.path(o.modelRef()));
     c.put("shards", o.shards());
     c.put("max_failed_share", o.maxFailedShare());
-    c.set("model", JSON.valueToTree(Map.of(
-        "name", s.name(), "arch", s.arch(), "artifact", Redact.path(s.artifact()),
-        "output", s.output(), "score_threshold", s.scoreThreshold(),
-        "max_detections", s.maxDetections(), "mask_threshold", s.maskThreshold(),
-        "batch_size", s.batchSize(), "input", JSON.valueToTree(s.input()))));
+    // a fixed key order: the json's sha256 identifies the configuration across processes
+    ObjectNode m = c.putObject("model");
+    m.put("name", s.name());
+    m.put("arch", s.arch());
+    m.put("artifact", Redact.path(s.artifact()));
+    m.put("output", s.output());
+    m.put("score_threshold", s.scoreThreshold());
+    m.put("max_detections", s.maxDetections());
+    m.put("mask_threshold", s.maskThreshold());
+    m.put("batch_size", s.batchSize());
+    m.set("input", JSON.valueToTree(s.input()));
     return c;
   }
 

@@ -91,6 +91,25 @@ public final class RunAttempt implements AutoCloseable {
     }
   }
 
+  /**
+   * Cleans what dead attempts of {@code runId} left (see {@link #begin}), under the run id's
+   * lock and without starting an attempt; false when a live writer holds the lock.
+   */
+  static boolean tidy(Warehouse w, String runId) {
+    try {
+      lock(w, runId, "maintenance");
+    } catch (InvalidInputException refused) {
+      return false;
+    }
+    RunAttempt a = new RunAttempt(w, runId, "maintenance", "maintenance");
+    try {
+      a.tidyEarlierAttempts();
+      return true;
+    } finally {
+      a.release();
+    }
+  }
+
   public String runId() {
     return runId;
   }

@@ -252,10 +252,19 @@ public final class Warehouse {
 
   /** Iceberg's handle on table {@code t} (fresh: another process's commits are seen). */
   public Table iceberg(TableSchema<?> t) {
+    // Spark resolves catalog names in the thread's active session: make it this one
+    SparkSession before = SparkSession.getActiveSession().getOrElse(() -> null);
+    SparkSession.setActiveSession(session);
     try {
       return Spark3Util.loadIcebergTable(session, name(t));
     } catch (Exception e) {
       throw new IllegalStateException("cannot load " + name(t) + ": " + e.getMessage(), e);
+    } finally {
+      if (before != null) {
+        SparkSession.setActiveSession(before);
+      } else {
+        SparkSession.clearActiveSession();
+      }
     }
   }
 
@@ -263,6 +272,22 @@ public final class Warehouse {
   public RunAttempt begin(String runId, String verb) {
     checkRunId(runId);
     return RunAttempt.begin(this, runId, verb);
+  }
+
+  /**
+   * Cleans the rows of attempts whose process died without a word (left {@code running} with
+   * a lease gone stale), run id by run id; returns the run ids cleaned.
+   */
+  public List<String> tidyAbandoned() {
+    List<String> cleaned = new ArrayList<>();
+    for (Row r : session.table(name(RunAttemptRow.TABLE)).where("status = '"
+        + RunAttemptRow.RUNNING + "'").select("run_id").distinct().collectAsList()) {
+      String runId = r.getString(0);
+      if (RunAttempt.tidy(this, runId)) {
+        cleaned.add(runId);
+      }
+    }
+    return cleaned;
   }
 
   /** Run ids become partition values and lock names: keep them to a safe alphabet. */
@@ -275,7 +300,7 @@ public final class Warehouse {
 
   /** The published rows of {@code t} (what the views show), in {@link TableSchema#schema()}. */
   public Dataset<Row> table(TableSchema<?> t) {
-    return session.sql(viewSql(t, null));
+    return session.sql(viewSql(t, x -> ""));
   }
 
   /** The published rows of the table called {@code name}. */
@@ -285,27 +310,58 @@ public final class Warehouse {
 
   /**
    * The query of {@code t}'s view: its rows of the attempts the {@code runs} rows name (and,
-   * for {@code failures}, of failed attempts too), at {@code asOf} ({@code TIMESTAMP AS OF} a
-   * quoted timestamp, or {@code VERSION AS OF} a snapshot id) or now when null.
+   * for {@code failures}, of failed attempts too), each table read {@code at} it: "" for now,
+   * or a time-travel clause ({@code TIMESTAMP AS OF '...'}, {@code VERSION AS OF n}).
    */
-  static String viewSql(TableSchema<?> t, String asOf) {
-    String at = asOf == null ? "" : " " + asOf;
+  static String viewSql(TableSchema<?> t, java.util.function.Function<TableSchema<?>, String> at) {
     List<String> cols = new ArrayList<>();
     for (String c : t.schema().fieldNames()) {
       cols.add("x.`" + c + "`");
     }
-    String select = "SELECT " + String.join(", ", cols) + " FROM " + name(t) + at + " x";
+    String select = "SELECT " + String.join(", ", cols) + " FROM " + from(t, at) + " x";
     if (t == RunRow.TABLE || t == RunAttemptRow.TABLE) {
       return select;
     }
-    String published = "EXISTS (SELECT 1 FROM " + name(RunRow.TABLE) + at + " r WHERE"
+    String published = "EXISTS (SELECT 1 FROM " + from(RunRow.TABLE, at) + " r WHERE"
         + " r.run_id = x.run_id AND r.attempt_id = x.attempt_id)";
     if (t == FailureRow.TABLE) {
       return select + " WHERE " + published + " OR EXISTS (SELECT 1 FROM "
-          + name(RunAttemptRow.TABLE) + at + " a WHERE a.run_id = x.run_id AND a.attempt_id ="
+          + from(RunAttemptRow.TABLE, at) + " a WHERE a.run_id = x.run_id AND a.attempt_id ="
           + " x.attempt_id AND a.status = '" + RunAttemptRow.FAILED + "')";
     }
     return select + " WHERE " + published;
+  }
+
+  private static String from(TableSchema<?> t,
+      java.util.function.Function<TableSchema<?>, String> at) {
+    String clause = at.apply(t);
+    return name(t) + (clause == null || clause.isEmpty() ? "" : " " + clause);
+  }
+
+  /**
+   * A consistent reading point: every table at the snapshot it had when the {@code runs} table
+   * got its current one (a run's rows are committed before its runs row, and dropped only after
+   * a later one), as {@code VERSION AS OF} clauses; tables empty then read as empty. The map
+   * also says which snapshots those are.
+   */
+  public Map<TableSchema<?>, Long> consistentSnapshots() {
+    Map<TableSchema<?>, Long> out = new java.util.LinkedHashMap<>();
+    Table runs = iceberg(RunRow.TABLE);
+    if (runs.currentSnapshot() == null) {
+      return out;
+    }
+    long ts = runs.currentSnapshot().timestampMillis();
+    for (TableSchema<?> t : Tables.all()) {
+      Table table = t == RunRow.TABLE ? runs : iceberg(t);
+      Long id = null;
+      for (org.apache.iceberg.HistoryEntry h : table.history()) {
+        if (h.timestampMillis() <= ts) {
+          id = h.snapshotId();
+        }
+      }
+      out.put(t, id);
+    }
+    return out;
   }
 
   /**
@@ -343,8 +399,13 @@ public final class Warehouse {
    * @param asOf null, or a {@code TIMESTAMP AS OF '...'} / {@code VERSION AS OF n} clause
    */
   public void registerViews(String asOf) {
+    registerViews(t -> asOf == null ? "" : asOf);
+  }
+
+  /** As {@link #registerViews(String)}, each table read {@code at} its own clause. */
+  public void registerViews(java.util.function.Function<TableSchema<?>, String> at) {
     for (TableSchema<?> t : Tables.all()) {
-      session.sql(viewSql(t, asOf)).createOrReplaceTempView(t.name());
+      session.sql(viewSql(t, at)).createOrReplaceTempView(t.name());
     }
     session.sql(ZOO_VIEW).createOrReplaceTempView("zoo");
   }

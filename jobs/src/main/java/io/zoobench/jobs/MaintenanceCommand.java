@@ -1,0 +1,147 @@
+package io.zoobench.jobs;
+
+import io.zoobench.jobs.spark.Redact;
+import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.tables.TableSchema;
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.actions.DeleteOrphanFiles;
+import org.apache.iceberg.actions.ExpireSnapshots;
+import org.apache.iceberg.spark.actions.SparkActions;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code zoobench maintenance}: keeps a warehouse small and tidy. Cleans the rows of attempts
+ * whose process died (their run ids' locks are taken one by one; a live writer's run id is
+ * left alone), expires old snapshots (history for {@code sql --as-of} goes back
+ * {@code --older-than}), removes files no snapshot references (what killed writers left), and
+ * old checkpoints of runs that never finished. Prints what it did.
+ */
+@Command(
+    name = "maintenance",
+    mixinStandardHelpOptions = true,
+    description = {"Cleans abandoned attempts, expires old snapshots, removes orphan files and"
+        + " stale checkpoints."})
+public final class MaintenanceCommand implements Callable<Integer> {
+  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
+      description = "Warehouse root (default ./warehouse).")
+  String warehouse;
+
+  @Option(names = "--older-than", defaultValue = "7d", paramLabel = "AGE",
+      description = "Expire snapshots and checkpoints older than this: 7d, 12h, 30m (default"
+          + " ${DEFAULT-VALUE}).")
+  String olderThan;
+
+  @Option(names = "--retain-last", defaultValue = "10", paramLabel = "N",
+      description = "Snapshots of each table kept whatever their age (default ${DEFAULT-VALUE}).")
+  int retainLast;
+
+  @Option(names = "--orphans-older-than", defaultValue = "1d", paramLabel = "AGE",
+      description = "Only files older than this count as orphans: a writer's files are"
+          + " unreferenced until it commits (default ${DEFAULT-VALUE}).")
+  String orphansOlderThan;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
+  Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Duration age = age(olderThan, "--older-than");
+    Duration orphanAge = age(orphansOlderThan, "--orphans-older-than");
+    if (retainLast < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--retain-last must be at least 1, got " + retainLast);
+    }
+    Redact.checkNoCredentials("--warehouse", warehouse);
+    SparkSession spark = SparkSupport.session("zoobench maintenance", master, conf);
+    Warehouse w = Warehouse.openExisting(spark, warehouse);
+    List<String> cleaned = w.tidyAbandoned();
+    out.printf(Locale.ROOT, "abandoned attempts cleaned in %d run ids%s%n", cleaned.size(),
+        cleaned.isEmpty() ? "" : ": " + String.join(", ", cleaned));
+    long now = System.currentTimeMillis();
+    out.printf(Locale.ROOT, "%-14s %10s %10s %10s%n", "table", "snapshots", "expired",
+        "orphans");
+    for (TableSchema<?> t : Tables.all()) {
+      org.apache.iceberg.Table table = w.iceberg(t);
+      int before = size(table.snapshots());
+      ExpireSnapshots.Result expired = SparkActions.get(w.session()).expireSnapshots(table)
+          .expireOlderThan(now - age.toMillis()).retainLast(retainLast).execute();
+      DeleteOrphanFiles.Result orphans = SparkActions.get(w.session()).deleteOrphanFiles(table)
+          .olderThan(now - orphanAge.toMillis()).execute();
+      table.refresh();
+      long removed = before - size(table.snapshots());
+      out.printf(Locale.ROOT, "%-14s %10d %10d %10d%n", t.name(), size(table.snapshots()),
+          removed, size(orphans.orphanFileLocations()));
+      // the expired snapshots' files are gone: say how many data files went with them
+      if (expired.deletedDataFilesCount() > 0) {
+        out.printf(Locale.ROOT, "%-14s %d data files of expired snapshots deleted%n", "",
+            expired.deletedDataFilesCount());
+      }
+    }
+    out.printf(Locale.ROOT, "stale checkpoints removed: %d%n", checkpoints(spark, now
+        - age.toMillis()));
+    out.flush();
+    return 0;
+  }
+
+  /** Removes checkpoint folders of runs not touched since {@code before} (millis). */
+  private int checkpoints(SparkSession spark, long before) throws IOException {
+    Path root = new Path(warehouse, "_checkpoints");
+    FileSystem fs = SparkSupport.fileSystem(root, spark.sparkContext().hadoopConfiguration());
+    if (!fs.exists(root)) {
+      return 0;
+    }
+    int n = 0;
+    for (FileStatus run : fs.listStatus(root)) {
+      if (run.isDirectory() && run.getModificationTime() < before) {
+        fs.delete(run.getPath(), true);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static int size(Iterable<?> it) {
+    int n = 0;
+    for (Object ignored : it) {
+      n++;
+    }
+    return n;
+  }
+
+  /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}. */
+  private Duration age(String text, String flag) {
+    var m = java.util.regex.Pattern.compile("(\\d+)([dhms])").matcher(text.trim());
+    if (!m.matches()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          flag + " must be a number and d, h, m or s (e.g. 7d), got '" + text + "'");
+    }
+    long v = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "d" -> Duration.ofDays(v);
+      case "h" -> Duration.ofHours(v);
+      case "m" -> Duration.ofMinutes(v);
+      default -> Duration.ofSeconds(v);
+    };
+  }
+}
