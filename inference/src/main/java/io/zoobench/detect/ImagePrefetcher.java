@@ -111,6 +111,8 @@ public final class ImagePrefetcher implements AutoCloseable {
       bytes = source.read(ref.file());
     } catch (FileNotFoundException e) {
       return failed(ref, "read", "no such file");
+    } catch (ImageSource.Outside e) {
+      return failed(ref, "path", e.getMessage());
     } catch (IOException e) {
       return failed(ref, "read", "cannot read: " + e.getMessage());
     }

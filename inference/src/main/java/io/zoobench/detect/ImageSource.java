@@ -13,7 +13,17 @@ public interface ImageSource {
    * The encoded bytes of {@code file}.
    *
    * @throws java.io.FileNotFoundException when there is no such file
+   * @throws Outside when the name leads outside the image root
    * @throws IOException when it cannot be read
    */
   byte[] read(String file) throws IOException;
+
+  /** The file is outside the image root although its name is not (a symbolic link). */
+  final class Outside extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public Outside(String message) {
+      super(message);
+    }
+  }
 }

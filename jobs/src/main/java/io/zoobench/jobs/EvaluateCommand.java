@@ -68,6 +68,12 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   Integer run(PrintWriter out, PrintWriter err) {
+    run.check(spec.commandLine());
+    if (shards < 0 || shards > SparkRunOptions.MAX_TASKS) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--shards must be between 0"
+          + " (one per 250 images and at least one per core) and " + SparkRunOptions.MAX_TASKS
+          + ", got " + shards);
+    }
     if (!(maxFailedShare >= 0 && maxFailedShare <= 1)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--max-failed-share must be between 0 and 1, got " + maxFailedShare);

@@ -68,6 +68,7 @@ public final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    run.check(spec.commandLine());
     List<EvalParams> evals = new ArrayList<>();
     for (EvalCommand.Iou iou : ious) {
       evals.add(EvalCommand.params(iou, mode, detArea));
@@ -84,10 +85,9 @@ public final class ImportCommand implements Callable<Integer> {
     CompletableFuture<ResultsImport.Survey> survey = SparkSupport.async("zoobench-results",
         () -> ResultsImport.survey(results, hadoop, chunk));
     SparkSession spark = SparkSupport.session("zoobench import " + name, run.master, run.conf);
-    int parts = run.partitions > 0 ? run.partitions : spark.sparkContext().defaultParallelism();
     RunLifecycle.Completed c = new RunLifecycle(spark, err).run(new ImportJob(
-        new ImportJob.Options(annotations, results, evals, run.warehouse, id, name, parts), gt,
-        survey));
+        new ImportJob.Options(annotations, results, evals, run.warehouse, id, name,
+            run.partitions), gt, survey));
     out.println(String.format(Locale.ROOT,
         "run %s: %d predictions, evaluation %.1fs, total %.1fs, tables in %s", c.runId(),
         c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(), run.warehouse));

@@ -59,6 +59,11 @@ public final class Settings {
           + " after-publish, after-cleanup (of publishing a run) or after-first-shard (of"
           + " evaluate's inference).");
 
+  /** How long a cluster run waits without any executor before it stops. */
+  public static final Key NO_EXECUTOR_TIMEOUT_SECONDS = new Key(
+      "spark.zoobench.executors.timeoutSeconds", "600", "A cluster run with no executor at all"
+          + " (its only worker lost) warns after 30 s and stops after this many seconds.");
+
   /** Heap of the launcher's JVM for Spark verbs. */
   public static final Variable DRIVER_MEMORY = new Variable("ZOOBENCH_DRIVER_MEMORY", "4g",
       "Heap of the JVM bin/zoobench starts for Spark verbs: the Spark driver (and, on the"
@@ -80,7 +85,7 @@ public final class Settings {
   /** Every Spark key, in the order of docs/settings.md. */
   public static List<Key> keys() {
     return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, LOCK_STALE_SECONDS,
-        TEST_FAIL_SHARD_ONCE, TEST_KILL_AT);
+        NO_EXECUTOR_TIMEOUT_SECONDS, TEST_FAIL_SHARD_ONCE, TEST_KILL_AT);
   }
 
   /** Every environment variable, in the order of docs/settings.md. */

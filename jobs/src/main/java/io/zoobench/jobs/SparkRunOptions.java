@@ -30,6 +30,17 @@ final class SparkRunOptions {
       description = "Extra Spark configuration, e.g. --conf spark.hadoop.fs.s3a.endpoint=...")
   Map<String, String> conf = new java.util.LinkedHashMap<>();
 
+  /** The most partitions or shards a run takes: more is a typo, not a plan. */
+  static final int MAX_TASKS = 100_000;
+
+  /** Refuses options out of range (a usage error, exit 2). */
+  void check(picocli.CommandLine cl) {
+    if (partitions < 0 || partitions > MAX_TASKS) {
+      throw new picocli.CommandLine.ParameterException(cl, "--partitions must be between 0"
+          + " (Spark's default parallelism) and " + MAX_TASKS + ", got " + partitions);
+    }
+  }
+
   /**
    * The Hadoop configuration Spark will have (the active session's, or spark.hadoop.* settings
    * from system properties and {@code --conf}), for reading inputs while Spark starts.

@@ -2,6 +2,7 @@ package io.zoobench.jobs.run;
 
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.eval.EvalResult;
+import io.zoobench.jobs.spark.ExecutorWatchdog;
 import io.zoobench.jobs.spark.ProgressListener;
 import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
@@ -68,7 +69,8 @@ public final class RunLifecycle {
     long t0 = System.nanoTime();
     Timestamp started = Timestamp.from(Instant.now());
     String config = job.config().toString();
-    try (RunAttempt attempt = warehouse.begin(spec.runId(), spec.verb())) {
+    try (RunAttempt attempt = warehouse.begin(spec.runId(), spec.verb());
+        ExecutorWatchdog watchdog = ExecutorWatchdog.start(spark, log)) {
       RunContext ctx = new RunContext(spark, attempt, log, spec.runId());
       LOG.info("run {} ({} of {}) starts, attempt {}", spec.runId(), spec.verb(), spec.model(),
           attempt.attemptId());
@@ -77,7 +79,8 @@ public final class RunLifecycle {
         spec.inputs().forEach(Redact::checkNoCredentials);
         return complete(job, spec, job.execute(ctx), ctx, attempt, config, started, t0);
       } catch (Exception | OutOfMemoryError e) {
-        RuntimeException cause = cause(e);
+        RuntimeException cause = watchdog.message() != null
+            ? new InvalidInputException(watchdog.message()) : cause(e);
         LOG.warn("run {} failed", spec.runId(), e);
         recordFailure(attempt, spec, ctx, config, started, cause);
         throw cause;

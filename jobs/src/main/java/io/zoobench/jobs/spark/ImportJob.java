@@ -121,9 +121,13 @@ public final class ImportJob implements RunJob {
       for (int i = 0; i < fromMask.length; i++) {
         fromMask[i] = LoadRes.areaFromMask(o.evaluations().get(i), s.firstHasBbox());
       }
+      // partitions: one per core, and one per 250k detections (a partition holds its images'
+      // detections while they are matched)
+      int parts = o.partitions() > 0 ? o.partitions() : (int) Math.max(
+          spark.sparkContext().defaultParallelism(), Math.min(10_000, count / 250_000 + 1));
       results = ctx.jobGroup("EVALUATE", "COCO " + spec().plannedIouTypes() + " evaluation of "
           + o.model(), () -> SparkCocoEvaluation.evaluateChunks(spark, o.evaluations(), gt,
-              chunks, fromMask, o.partitions(), new Path(o.results()).getName()));
+              chunks, fromMask, parts, new Path(o.results()).getName()));
     } finally {
       chunks.unpersist(false);
     }

@@ -17,8 +17,8 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -167,22 +167,24 @@ public final class ResultsImport {
     List<ResultsSplits.Split> splits = survey.chunks.group(tasks);
     return JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(splits, splits.size())
-        .flatMap(split -> read(ctx, split).iterator());
+        .flatMap(split -> read(ctx, split));
   }
 
   /**
    * Mask counts and records one chunk holds at most before the next begins: its columns are
-   * single arrays, and a chunk is the unit Spark keeps or spills.
+   * single arrays, and a chunk is the unit Spark keeps or spills, so a task's memory is a few
+   * chunks, however large the file (~40 MB of columns and up to 64 MB of masks each).
    */
-  static final int CHUNK_ARENA_BYTES = 256 << 20;
-  static final int CHUNK_RECORDS = 1 << 22;
+  static final int CHUNK_ARENA_BYTES = 64 << 20;
+  static final int CHUNK_RECORDS = 1 << 19;
 
   /**
    * Reads and checks one range of whole records, as the single-process evaluator would, into
    * chunks of at most {@link #CHUNK_RECORDS} records and about {@link #CHUNK_ARENA_BYTES} of
-   * mask counts each.
+   * mask counts each, one chunk at a time as Spark asks for them (never the whole range in
+   * memory: Spark stores or spills each chunk before the next is read).
    */
-  static List<PredictionChunk> read(Context ctx, ResultsSplits.Split split) {
+  static Iterator<PredictionChunk> read(Context ctx, ResultsSplits.Split split) {
     Path p = new Path(ctx.path);
     FileSystem fs = SparkSupport.fileSystem(p, ctx.conf.get());
     InputStream in;
@@ -197,21 +199,49 @@ public final class ResultsImport {
     for (int i = 0; i < fromMask.length; i++) {
       fromMask[i] = LoadRes.areaFromMask(ctx.params.get(i), ctx.firstHasBbox);
     }
-    List<PredictionChunk> chunks = new ArrayList<>();
-    PredictionChunk chunk = new PredictionChunk(split.firstRecord());
-    chunks.add(chunk);
-    try (ResultsStream stream = ResultsStream.open(in, ctx.name, true)) {
-      while (stream.hasNext()) {
-        if (chunk.arenaSize >= CHUNK_ARENA_BYTES || chunk.size >= ctx.chunkRecords) {
-          chunk = new PredictionChunk(chunk.firstRecord + chunk.size);
-          chunks.add(chunk);
+    ResultsStream stream = ResultsStream.open(in, ctx.name, true);
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> {
+        try {
+          stream.close();
+        } catch (IOException e) {
+          // the task is over
         }
-        add(ctx, chunk, split.firstRecord(), stream.next(), fromMask);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      });
     }
-    return chunks;
+    return new Iterator<>() {
+      private long next = split.firstRecord();
+      private boolean first = true;
+
+      @Override
+      public boolean hasNext() {
+        // an empty range still yields one (empty) chunk: its record numbers start there
+        return first || stream.hasNext();
+      }
+
+      @Override
+      public PredictionChunk next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        first = false;
+        PredictionChunk chunk = new PredictionChunk(next);
+        while (stream.hasNext() && chunk.arenaSize < CHUNK_ARENA_BYTES
+            && chunk.size < ctx.chunkRecords) {
+          add(ctx, chunk, split.firstRecord(), stream.next(), fromMask);
+        }
+        next += chunk.size;
+        if (!stream.hasNext()) {
+          try {
+            stream.close();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+        return chunk;
+      }
+    };
   }
 
   private static void add(Context ctx, PredictionChunk chunk, long splitFirstRecord,
