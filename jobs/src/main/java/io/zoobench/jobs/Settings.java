@@ -64,6 +64,14 @@ public final class Settings {
       "spark.zoobench.executors.timeoutSeconds", "600", "A cluster run with no executor at all"
           + " (its only worker lost) warns after 30 s and stops after this many seconds.");
 
+  /**
+   * Test-only fault hook: a run holds its run id's lock this many seconds before it starts its
+   * work, so a test can start a second writer of the same id while the first surely runs.
+   */
+  public static final Key TEST_HOLD_LOCK_SECONDS = new Key(
+      "spark.zoobench.faults.holdLockSeconds", "0", "Test-only: a run holds its run id's lock"
+          + " this many seconds before it starts its work.");
+
   /** Heap of the launcher's JVM for Spark verbs. */
   public static final Variable DRIVER_MEMORY = new Variable("ZOOBENCH_DRIVER_MEMORY", "4g",
       "Heap of the JVM bin/zoobench starts for Spark verbs: the Spark driver (and, on the"
@@ -85,7 +93,8 @@ public final class Settings {
   /** Every Spark key, in the order of docs/settings.md. */
   public static List<Key> keys() {
     return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, LOCK_STALE_SECONDS,
-        NO_EXECUTOR_TIMEOUT_SECONDS, TEST_FAIL_SHARD_ONCE, TEST_KILL_AT);
+        NO_EXECUTOR_TIMEOUT_SECONDS, TEST_FAIL_SHARD_ONCE, TEST_KILL_AT,
+        TEST_HOLD_LOCK_SECONDS);
   }
 
   /** Every environment variable, in the order of docs/settings.md. */

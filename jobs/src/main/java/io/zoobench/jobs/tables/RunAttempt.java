@@ -84,6 +84,8 @@ public final class RunAttempt implements AutoCloseable {
       a.tidyEarlierAttempts();
       a.setStatus(RunAttemptRow.RUNNING, null, null);
       LOG.info("run {} attempt {} ({}) holds the lock", runId, attemptId, verb);
+      sleep(1000L * Long.parseLong(Settings.TEST_HOLD_LOCK_SECONDS.get(
+          k -> w.session().conf().get(k, null))));
       return a;
     } catch (RuntimeException e) {
       a.release();
@@ -250,7 +252,7 @@ public final class RunAttempt implements AutoCloseable {
         , t);
   }
 
-  /** Appends small driver-side records as this attempt's. */
+  /** Appends small driver-side records as this attempt's (no Spark job: {@link SmallTables}). */
   public <R extends Record> void append(TableSchema<R> t, List<R> records) {
     if (records.isEmpty()) {
       return;
@@ -259,8 +261,7 @@ public final class RunAttempt implements AutoCloseable {
     for (R r : records) {
       rows.add(withAttempt(t.toRow(r), attemptId));
     }
-    Warehouse.append(warehouse.session().createDataFrame(rows, Warehouse.storedSchema(t))
-        , t);
+    SmallTables.append(warehouse.iceberg(t), Warehouse.storedSchema(t), rows);
   }
 
   private static Row withAttempt(Row r, String attemptId) {
@@ -295,7 +296,13 @@ public final class RunAttempt implements AutoCloseable {
     replaceRunsRow(run);
     TestFaults.killIf(warehouse.session(), TestFaults.AFTER_PUBLISH);
     setStatus(RunAttemptRow.SUCCEEDED, null, now());
-    dropOtherAttempts(attemptId);
+    Set<String> failed = new TreeSet<>();
+    for (RunAttemptRow a : attempts()) {
+      if (a.status().equals(RunAttemptRow.FAILED)) {
+        failed.add(a.attemptId());
+      }
+    }
+    dropOtherAttempts(attemptId, failed);
     TestFaults.killIf(warehouse.session(), TestFaults.AFTER_CLEANUP);
     release();
     LOG.info("run {} attempt {} published", runId, attemptId);
@@ -310,8 +317,8 @@ public final class RunAttempt implements AutoCloseable {
     try {
       dropAttempt(attemptId);
       append(FailureRow.TABLE, failures);
-      Row current = currentRunsRow();
-      if (current == null || !RunRow.SUCCEEDED.equals(current.getAs("status"))) {
+      org.apache.iceberg.data.Record current = currentRunsRow();
+      if (current == null || !RunRow.SUCCEEDED.equals(current.getField("status"))) {
         replaceRunsRow(run);
       }
       setStatus(RunAttemptRow.FAILED, run.outcome().message(), now());
@@ -325,21 +332,47 @@ public final class RunAttempt implements AutoCloseable {
       throw new IllegalArgumentException("runs row of " + run.runId() + "/" + run.attemptId()
           + " published by attempt " + runId + "/" + attemptId);
     }
-    Warehouse.overwritePartitions(warehouse.session().createDataFrame(List.of(RunRow.TABLE.toRow(run)),
-        RunRow.TABLE.schema()), RunRow.TABLE);
+    SmallTables.replacePartitions(warehouse.iceberg(RunRow.TABLE), RunRow.TABLE.schema(),
+        List.of(RunRow.TABLE.toRow(run)));
   }
 
-  private Row currentRunsRow() {
-    List<Row> rows = warehouse.session().table(Warehouse.name(RunRow.TABLE))
-        .where(functions.col("run_id").equalTo(runId)).collectAsList();
+  /** The run id's runs row as stored (published attempt and status), or null. */
+  private org.apache.iceberg.data.Record currentRunsRow() {
+    List<org.apache.iceberg.data.Record> rows = SmallTables.read(warehouse.iceberg(RunRow.TABLE),
+        Expressions.equal("run_id", runId));
     return rows.isEmpty() ? null : rows.get(0);
   }
 
+  /** The run id's attempts as stored. */
+  private List<RunAttemptRow> attempts() {
+    List<RunAttemptRow> out = new ArrayList<>();
+    for (org.apache.iceberg.data.Record r : SmallTables.read(
+        warehouse.iceberg(RunAttemptRow.TABLE), Expressions.equal("run_id", runId))) {
+      out.add(new RunAttemptRow((String) r.getField("run_id"), (String) r.getField("attempt_id"),
+          (String) r.getField("verb"), (String) r.getField("status"),
+          (String) r.getField("message"), timestamp(r.getField("started_at")),
+          timestamp(r.getField("finished_at")), (String) r.getField("host")));
+    }
+    return out;
+  }
+
+  private static Timestamp timestamp(Object v) {
+    if (v instanceof java.time.OffsetDateTime t) {
+      return Timestamp.from(t.toInstant());
+    }
+    if (v instanceof java.time.LocalDateTime t) {
+      return Timestamp.valueOf(t);
+    }
+    return null;
+  }
+
   private void setStatus(String status, String message, Timestamp finished) {
-    RunAttemptRow row = new RunAttemptRow(runId, attemptId, verb, status, message, startedAt,
-        finished, host);
-    Warehouse.overwritePartitions(warehouse.session().createDataFrame(List.of(RunAttemptRow.TABLE.toRow(row)),
-        RunAttemptRow.TABLE.schema()), RunAttemptRow.TABLE);
+    write(new RunAttemptRow(runId, attemptId, verb, status, message, startedAt, finished, host));
+  }
+
+  private void write(RunAttemptRow row) {
+    SmallTables.replacePartitions(warehouse.iceberg(RunAttemptRow.TABLE),
+        RunAttemptRow.TABLE.schema(), List.of(RunAttemptRow.TABLE.toRow(row)));
   }
 
   // ---- cleaning -----------------------------------------------------------------------------
@@ -350,35 +383,32 @@ public final class RunAttempt implements AutoCloseable {
    * and rows of attempts no view shows are dropped.
    */
   private void tidyEarlierAttempts() {
-    Row current = currentRunsRow();
-    String published = current == null ? null : current.getAs("attempt_id");
-    for (Row a : warehouse.session().table(Warehouse.name(RunAttemptRow.TABLE))
-        .where(functions.col("run_id").equalTo(runId)
-            .and(functions.col("status").equalTo(RunAttemptRow.RUNNING))).collectAsList()) {
-      RunAttemptRow stale = RunAttemptRow.TABLE.fromRow(a);
-      String status = stale.attemptId().equals(published) ? RunAttemptRow.SUCCEEDED
-          : RunAttemptRow.ABANDONED;
-      LOG.info("run {}: attempt {} was left running; now {}", runId, stale.attemptId(), status);
-      Warehouse.overwritePartitions(warehouse.session().createDataFrame(List.of(RunAttemptRow.TABLE.toRow(new RunAttemptRow(
-          stale.runId(), stale.attemptId(), stale.verb(), status, stale.message(),
-          stale.startedAt(), now(), stale.host()))), RunAttemptRow.TABLE.schema())
-          , RunAttemptRow.TABLE);
+    List<RunAttemptRow> earlier = attempts();
+    if (earlier.isEmpty()) {
+      return; // a new run id: nothing to tidy
     }
-    if (published != null) {
-      dropOtherAttempts(published);
-    } else {
-      dropOtherAttempts(null);
+    org.apache.iceberg.data.Record current = currentRunsRow();
+    String published = current == null ? null : (String) current.getField("attempt_id");
+    Set<String> failed = new TreeSet<>();
+    for (RunAttemptRow a : earlier) {
+      if (a.status().equals(RunAttemptRow.RUNNING)) {
+        String status = a.attemptId().equals(published) ? RunAttemptRow.SUCCEEDED
+            : RunAttemptRow.ABANDONED;
+        LOG.info("run {}: attempt {} was left running; now {}", runId, a.attemptId(), status);
+        write(new RunAttemptRow(a.runId(), a.attemptId(), a.verb(), status, a.message(),
+            a.startedAt(), now(), a.host()));
+      } else if (a.status().equals(RunAttemptRow.FAILED)) {
+        failed.add(a.attemptId());
+      }
     }
+    dropOtherAttempts(published, failed);
   }
 
-  /** Drops this run id's rows of every attempt but {@code keep} (failed attempts' failures stay). */
-  private void dropOtherAttempts(String keep) {
-    Set<String> failed = new TreeSet<>();
-    for (Row a : warehouse.session().table(Warehouse.name(RunAttemptRow.TABLE))
-        .where(functions.col("run_id").equalTo(runId)
-            .and(functions.col("status").equalTo(RunAttemptRow.FAILED))).collectAsList()) {
-      failed.add(a.getAs("attempt_id"));
-    }
+  /**
+   * Drops this run id's rows of every attempt but {@code keep} (null: none), except the
+   * {@code failures} rows of the {@code failed} attempts.
+   */
+  private void dropOtherAttempts(String keep, Set<String> failed) {
     for (TableSchema<?> t : Tables.attemptData()) {
       Set<String> kept = new TreeSet<>();
       if (keep != null) {

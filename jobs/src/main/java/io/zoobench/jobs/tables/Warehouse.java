@@ -279,10 +279,13 @@ public final class Warehouse {
    * a lease gone stale), run id by run id; returns the run ids cleaned.
    */
   public List<String> tidyAbandoned() {
+    java.util.Set<String> running = new java.util.TreeSet<>();
+    for (org.apache.iceberg.data.Record r : SmallTables.read(iceberg(RunAttemptRow.TABLE),
+        org.apache.iceberg.expressions.Expressions.equal("status", RunAttemptRow.RUNNING))) {
+      running.add((String) r.getField("run_id"));
+    }
     List<String> cleaned = new ArrayList<>();
-    for (Row r : session.table(name(RunAttemptRow.TABLE)).where("status = '"
-        + RunAttemptRow.RUNNING + "'").select("run_id").distinct().collectAsList()) {
-      String runId = r.getString(0);
+    for (String runId : running) {
       if (RunAttempt.tidy(this, runId)) {
         cleaned.add(runId);
       }
