@@ -77,8 +77,10 @@ public final class ExportCommand implements Callable<Integer> {
     }
     SparkSession spark = SparkSupport.session("zoobench export", master, conf);
     Warehouse w = Warehouse.openExisting(spark, warehouse);
-    Map<TableSchema<?>, Long> at = w.consistentSnapshots();
-    w.registerViews(t -> at.get(t) == null ? "" : "VERSION AS OF " + at.get(t));
+    Map<TableSchema<?>, Long> consistent = w.consistentSnapshots();
+    Map<TableSchema<?>, Long> at = consistent != null ? consistent : new java.util.HashMap<>();
+    // nothing published yet: every table exported empty
+    w.registerViews(at);
     Files.createDirectories(out);
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("warehouse", Redact.path(warehouse));

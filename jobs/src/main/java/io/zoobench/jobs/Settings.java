@@ -72,6 +72,15 @@ public final class Settings {
       "spark.zoobench.faults.holdLockSeconds", "0", "Test-only: a run holds its run id's lock"
           + " this many seconds before it starts its work.");
 
+  /**
+   * Test-only fault hook: an executor's JVM halts half-way through the first task of evaluate's
+   * inference or of an evaluation, as a killed executor would.
+   */
+  public static final Key TEST_HALT_EXECUTOR = new Key("spark.zoobench.faults.haltExecutorAt",
+      "", "Test-only fault injection: on a cluster, the executor running the first task of this"
+          + " stage halts half-way through it, once: inference (evaluate's shards) or evaluation"
+          + " (the matching of import and evaluate).");
+
   /** Heap of the launcher's JVM for Spark verbs. */
   public static final Variable DRIVER_MEMORY = new Variable("ZOOBENCH_DRIVER_MEMORY", "4g",
       "Heap of the JVM bin/zoobench starts for Spark verbs: the Spark driver (and, on the"
@@ -94,7 +103,7 @@ public final class Settings {
   public static List<Key> keys() {
     return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, LOCK_STALE_SECONDS,
         NO_EXECUTOR_TIMEOUT_SECONDS, TEST_FAIL_SHARD_ONCE, TEST_KILL_AT,
-        TEST_HOLD_LOCK_SECONDS);
+        TEST_HOLD_LOCK_SECONDS, TEST_HALT_EXECUTOR);
   }
 
   /** Every environment variable, in the order of docs/settings.md. */

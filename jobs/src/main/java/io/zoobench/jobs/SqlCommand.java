@@ -2,6 +2,7 @@ package io.zoobench.jobs;
 
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Warehouse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,15 +22,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code zoobench sql}: SQL over the warehouse, every table available by its name
+ * {@code zoobench sql}: read-only SQL over the warehouse, every table available by its name
  * ({@code runs}, {@code metrics}, {@code per_category}, {@code predictions}, {@code timings},
- * {@code failures}). Prints each statement's rows as a table, CSV or JSON lines.
+ * {@code failures}, {@code run_attempts}) and the {@code zoo} view, as the tables are now or
+ * were at {@code --as-of}. Prints each statement's rows as a table, CSV or JSON lines.
  */
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
-    description = {"Runs SQL over the warehouse tables (runs, metrics, per_category, predictions,",
-        "timings, failures). Example:",
+    description = {"Runs read-only SQL (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN) over the warehouse",
+        "views (runs, metrics, per_category, predictions, timings, failures, run_attempts, zoo;",
+        "published runs only) or the raw Iceberg tables zoobench.results.<table>. Example:",
         "  zoobench sql \"" + SqlCommand.EXAMPLE + "\""})
 public final class SqlCommand implements Callable<Integer> {
   /** The README's example: box AP of every model, newest run first. */
@@ -86,11 +89,7 @@ public final class SqlCommand implements Callable<Integer> {
       ReadOnlySql.check(session, statement);
     }
     session.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
-    try {
-      w.registerViews(asOf == null ? null : "TIMESTAMP AS OF '" + asOf.replace("'", "") + "'");
-    } catch (Exception e) {
-      throw new InvalidInputException(firstLine(rootMessage(e)));
-    }
+    w.registerViews(asOf == null ? null : snapshotsAsOf(w, asOf));
     PrintWriter out = spec.commandLine().getOut();
     for (String statement : statements) {
       Dataset<Row> df;
@@ -114,6 +113,30 @@ public final class SqlCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /** Every table's snapshot at {@code asOf} (a timestamp in the session's time zone). */
+  private static Map<TableSchema<?>, Long> snapshotsAsOf(Warehouse w, String asOf) {
+    long millis;
+    try {
+      Row r = w.session().sql("SELECT unix_millis(CAST(? AS TIMESTAMP))", new Object[] {asOf})
+          .first();
+      if (r.isNullAt(0)) {
+        throw new IllegalArgumentException();
+      }
+      millis = r.getLong(0);
+    } catch (Exception e) {
+      throw new InvalidInputException("--as-of " + asOf + ": not a timestamp (e.g. '2026-11-22"
+          + " 00:00:00', in the session's time zone)");
+    }
+    Map<TableSchema<?>, Long> at = w.snapshotsAsOf(millis);
+    if (at == null) {
+      long start = w.historyStartMillis();
+      throw new InvalidInputException("--as-of " + asOf + ": no run was published by then"
+          + (start < 0 ? " (none yet)" : "; the history kept starts at "
+              + java.time.Instant.ofEpochMilli(start)));
+    }
+    return at;
   }
 
   private static String readFile(Path f) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code zoobench sql}: every table by name, the three output formats, files, clear errors. */
 class SqlCommandTest {
@@ -198,6 +199,110 @@ class SqlCommandTest {
     assertThat(r.exit()).as("%s", r).isEqualTo(Zoobench.EXIT_BAD_INPUT);
     assertThat(r.err().strip()).as("%s", r).startsWith("zoobench sql: ").contains(named)
         .doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "INSERT OVERWRITE DIRECTORY '%s/predictions' USING parquet SELECT * FROM runs",
+      "INSERT INTO zoobench.results.metrics SELECT * FROM zoobench.results.metrics",
+      "WITH x AS (SELECT 1) INSERT INTO zoobench.results.runs SELECT * FROM runs",
+      "FROM runs INSERT INTO zoobench.results.runs SELECT *",
+      "DELETE FROM zoobench.results.predictions WHERE true",
+      "UPDATE zoobench.results.runs SET status = 'failed'",
+      "MERGE INTO zoobench.results.runs t USING runs s ON t.run_id = s.run_id"
+          + " WHEN MATCHED THEN DELETE",
+      "TRUNCATE TABLE zoobench.results.failures",
+      "DROP TABLE zoobench.results.runs",
+      "ALTER TABLE zoobench.results.runs DROP COLUMN model",
+      "CREATE TABLE zoobench.results.x AS SELECT * FROM runs",
+      "CREATE TEMPORARY VIEW v AS SELECT 1",
+      "CACHE TABLE runs",
+      "CALL zoobench.system.expire_snapshots('results.runs')",
+      "SET spark.sql.ansi.enabled = false",
+      "ADD JAR /tmp/x.jar",
+      "USE zoobench.results",
+      "SELECT reflect('java.lang.System', 'setProperty', 'zoobench.probe', 'written')",
+      "SELECT (SELECT java_method('java.lang.System', 'setProperty', 'zoobench.probe', 'x'))",
+      "SELECT count(*) FROM runs; DROP TABLE zoobench.results.predictions"})
+  void anythingButAQueryIsRefusedAndChangesNothing(String template) throws Exception {
+    String statement = template.formatted(warehouse);
+    List<String> before = listing();
+    Cli.Result r = sql("--format", "csv", statement);
+    assertThat(r.exit()).as("%s", r).isEqualTo(Zoobench.EXIT_BAD_INPUT);
+    assertThat(r.err().strip()).as("%s", r).startsWith("zoobench sql: only queries run here")
+        .doesNotContain("\n").doesNotContain("Exception");
+    assertThat(r.out()).as("no statement ran, not even the query before it").isEmpty();
+    assertThat(listing()).as("no file of the warehouse changed").isEqualTo(before);
+    assertThat(System.getProperty("zoobench.probe")).isNull();
+    Cli.Result counts = sql("--format", "csv", "SELECT (SELECT count(*) FROM runs) AS runs,"
+        + " (SELECT count(*) FROM predictions) AS predictions");
+    assertThat(counts.out().lines().toList()).containsExactly("runs,predictions", "3,335");
+  }
+
+  /** Every file of the warehouse with its size and modification time. */
+  private static List<String> listing() throws Exception {
+    try (var files = Files.walk(warehouse)) {
+      return files.filter(Files::isRegularFile).map(f -> {
+        try {
+          return warehouse.relativize(f) + " " + Files.size(f) + " "
+              + Files.getLastModifiedTime(f).toMillis();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).sorted().toList();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SHOW TABLES IN zoobench.results",
+      "DESCRIBE TABLE runs",
+      "EXPLAIN SELECT * FROM runs",
+      "WITH ok AS (SELECT run_id FROM runs WHERE status = 'succeeded') SELECT * FROM ok",
+      "SELECT * FROM zoobench.results.runs.snapshots",
+      "VALUES (1, 2)"})
+  void queriesAndInspectionsRun(String statement) {
+    Cli.Result r = sql("--format", "csv", statement);
+    assertThat(r.exit()).as("%s", r).isZero();
+  }
+
+  /** "What did the tables say then": --as-of for every view, VERSION AS OF in a query. */
+  @Test
+  void historyStaysQueryable() throws Exception {
+    Path wh = tmp.resolve("history");
+    Cli.Result first = Cli.run("import", "--annotations", perfect.gt().toString(), "--results",
+        perfect.dt().toString(), "--iou", "bbox", "--warehouse", wh.toString(),
+        "--run-id", "x", "--model", "first");
+    assertThat(first.exit()).as("%s", first).isZero();
+    Thread.sleep(1100);
+    String then = java.time.LocalDateTime.now().toString().replace('T', ' ');
+    Thread.sleep(1100);
+    Cli.Result rerun = Cli.run("import", "--annotations", boxes.gt().toString(), "--results",
+        boxes.dt().toString(), "--iou", "bbox", "--warehouse", wh.toString(),
+        "--run-id", "x", "--model", "second");
+    assertThat(rerun.exit()).as("%s", rerun).isZero();
+
+    String q = "SELECT r.model, count(*) AS n FROM predictions p JOIN runs r USING (run_id)"
+        + " GROUP BY r.model";
+    Cli.Result now = Cli.run("sql", "--warehouse", wh.toString(), "--format", "csv", q);
+    assertThat(now.out().lines().toList()).as("%s", now).containsExactly("model,n", "second,330");
+    Cli.Result past = Cli.run("sql", "--warehouse", wh.toString(), "--format", "csv",
+        "--as-of", then, q);
+    assertThat(past.out().lines().toList()).as("%s", past).containsExactly("model,n", "first,5");
+
+    Cli.Result snapshots = Cli.run("sql", "--warehouse", wh.toString(), "--format", "csv",
+        "SELECT snapshot_id FROM zoobench.results.runs.snapshots WHERE committed_at <="
+            + " TIMESTAMP '" + then + "' ORDER BY committed_at DESC LIMIT 1");
+    String before = snapshots.out().lines().skip(1).findFirst().orElseThrow();
+    Cli.Result version = Cli.run("sql", "--warehouse", wh.toString(), "--format", "csv",
+        "SELECT model FROM zoobench.results.runs VERSION AS OF " + before);
+    assertThat(version.out().lines().toList()).as("%s", version)
+        .containsExactly("model", "first");
+
+    Cli.Result beforeAll = Cli.run("sql", "--warehouse", wh.toString(), "--as-of",
+        "2000-01-01 00:00:00", "SELECT * FROM runs");
+    assertThat(beforeAll.exit()).isEqualTo(Zoobench.EXIT_BAD_INPUT);
+    assertThat(beforeAll.err().strip()).startsWith("zoobench sql: ").doesNotContain("\n");
   }
 
   @Test

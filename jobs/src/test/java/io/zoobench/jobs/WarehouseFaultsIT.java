@@ -176,6 +176,61 @@ class WarehouseFaultsIT {
     assertThat(rawPredictions(w, "same")).isEqualTo(6000);
   }
 
+  /** The embedded catalog with three processes committing at once: every run lands whole. */
+  @Test
+  void writersOfDifferentRunIdsRunSideBySide() throws Exception {
+    Path w = tmp.resolve("side-by-side");
+    List<String> ids = List.of("one", "two", "three");
+    List<Process> writers = new java.util.ArrayList<>();
+    for (String id : ids) {
+      writers.add(CliProcess.start(tmp.resolve("side-" + id + ".log"), "import",
+          "--annotations", gt.toString(), "--results", oldResults.toString(), "--iou", "bbox",
+          "--warehouse", w.toString(), "--run-id", id, "--model", id, "--partitions", "2",
+          "--master", "local[1]"));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      Path log = tmp.resolve("side-" + ids.get(i) + ".log");
+      assertThat(writers.get(i).waitFor(300, TimeUnit.SECONDS)).isTrue();
+      assertThat(writers.get(i).exitValue()).as(Files.readString(log)).isZero();
+    }
+    Double ap = null;
+    for (String id : ids) {
+      Visible v = visible(w, id);
+      assertThat(v.runs()).isEqualTo(1);
+      assertThat(v.predictions()).as(id).isEqualTo(6000);
+      assertThat(rawPredictions(w, id)).as(id).isEqualTo(6000);
+      assertThat(v.metrics()).isEqualTo(12);
+      if (ap != null) {
+        assertThat(v.bboxAp()).isEqualTo(ap);
+      }
+      ap = v.bboxAp();
+    }
+  }
+
+  /** What a killed writer left: invisible, then cleaned by {@code zoobench maintenance}. */
+  @Test
+  void maintenanceCleansWhatAKilledWriterLeft() throws Exception {
+    Path w = tmp.resolve("maintenance");
+    assertThat(importRun(w, "kept", oldResults).exit()).isZero();
+    CliProcess.Result r = importRun(w, "dead", newResults,
+        "spark.zoobench.faults.killDriverAt=before-publish");
+    assertThat(r.exit()).as("%s", r).isEqualTo(137);
+    assertThat(rawPredictions(w, "dead")).as("written, unpublished").isEqualTo(3000);
+    assertThat(visible(w, "dead").predictions()).isZero();
+    Path stray = Files.writeString(w.resolve("results/metrics/data/stray.parquet"), "junk");
+
+    Cli.Result m = Cli.run("maintenance", "--warehouse", w.toString(),
+        "--orphans-older-than", "0s");
+    assertThat(m.exit()).as("%s", m).isZero();
+    assertThat(m.out()).contains("abandoned attempts cleaned in 1 run ids: dead");
+    assertThat(rawPredictions(w, "dead")).isZero();
+    assertThat(stray).doesNotExist();
+    Warehouse wh = Warehouse.open(spark, w.toString());
+    assertThat(wh.table(Tables.RUN_ATTEMPTS).where("run_id = 'dead'").collectAsList())
+        .extracting(x -> x.<String>getAs("status")).containsExactly("abandoned");
+    assertThat(visible(w, "kept").predictions()).as("the good run untouched").isEqualTo(6000);
+  }
+
   @Test
   void anInterruptedEvaluateResumesFromItsFinishedShards() throws Exception {
     Path w = tmp.resolve("resume");

@@ -158,10 +158,20 @@ public final class RunLifecycle {
 
   /** One runtime exception saying what went wrong, in one line where the input was bad. */
   private static RuntimeException cause(Throwable e) {
-    if (e instanceof OutOfMemoryError) {
-      return new InvalidInputException("the driver ran out of memory (" + e.getMessage()
-          + "); raise ZOOBENCH_DRIVER_MEMORY (now " + Runtime.getRuntime().maxMemory() / (1 << 20)
-          + " MB of heap) or, on a cluster, --driver-memory");
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return new InvalidInputException("the driver ran out of memory (" + t.getMessage()
+            + "); raise ZOOBENCH_DRIVER_MEMORY (now " + Runtime.getRuntime().maxMemory()
+            / (1 << 20) + " MB of heap; local runs execute their tasks in it) or, on a"
+            + " cluster, --driver-memory");
+      }
+    }
+    String text = String.valueOf(e.getMessage());
+    if (text.contains("ExecutorLostFailure") && text.contains("exit code 52")
+        || text.contains("java.lang.OutOfMemoryError")) {
+      return new InvalidInputException("an executor ran out of memory; raise"
+          + " spark.executor.memory (--executor-memory), or give each task less: more"
+          + " --partitions / --shards");
     }
     // Spark 4's SparkException is checked, yet Scala code throws it undeclared
     return SparkSupport.unwrap(e instanceof RuntimeException re ? re

@@ -9,6 +9,7 @@ import io.zoobench.detect.InputPipeline;
 import io.zoobench.detect.PreparedImage;
 import io.zoobench.detect.ShardPlan;
 import io.zoobench.detect.ShardTimings;
+import io.zoobench.jobs.TestFaults;
 import io.zoobench.jobs.tables.FailureRow;
 import io.zoobench.jobs.tables.TimingRow;
 import io.zoobench.mask.Rle;
@@ -45,16 +46,20 @@ final class ShardTask implements Serializable {
   private final Devices.Mode deviceMode;
   /** Test-only fault hook ({@code Settings.TEST_FAIL_SHARD_ONCE}): -1 in real runs. */
   private final int testFailShardOnce;
+  /** Test-only fault hook ({@code Settings.TEST_HALT_EXECUTOR}): false in real runs. */
+  private final boolean testHaltExecutor;
   private final ShardCheckpoints checkpoints;
 
   ShardTask(String runId, ModelSpec spec, String imagesRoot, SparkSupport.HadoopConf conf,
-      Devices.Mode deviceMode, int testFailShardOnce, ShardCheckpoints checkpoints) {
+      Devices.Mode deviceMode, int testFailShardOnce, boolean testHaltExecutor,
+      ShardCheckpoints checkpoints) {
     this.runId = runId;
     this.spec = spec;
     this.imagesRoot = imagesRoot;
     this.conf = conf;
     this.deviceMode = deviceMode;
     this.testFailShardOnce = testFailShardOnce;
+    this.testHaltExecutor = testHaltExecutor;
     this.checkpoints = checkpoints;
   }
 
@@ -116,6 +121,9 @@ final class ShardTask implements Serializable {
       }
       clock.batch(batch.size(), wait, result.forwardNanos(),
           result.postprocessNanos() + (System.nanoTime() - t1));
+      if (clock.images() * 2 >= shard.images().size()) {
+        TestFaults.haltExecutorIf(testHaltExecutor);
+      }
       if (failOnce && clock.images() * 2 >= shard.images().size()) {
         throw new IllegalStateException("test fault: first attempt of shard " + shard.id()
             + " fails half-way (spark.zoobench.faults.failShardOnce)");

@@ -8,6 +8,7 @@ import io.zoobench.eval.EvalInputs;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
 import io.zoobench.eval.LoadRes;
+import io.zoobench.jobs.TestFaults;
 import io.zoobench.jobs.tables.PredictionRow;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.eval.ImageDetections;
@@ -143,6 +144,7 @@ public final class SparkCocoEvaluation {
     }
     JavaPairRDD<Long, DetectionBlock> blocksByImage =
         mapSide.reduceByKey(byImage, DetectionBlock::merge);
+    boolean testHaltExecutor = TestFaults.haltsExecutorAt(spark, TestFaults.EVALUATION);
 
     // every GT image is matched in the partition its id hashes to, with or without detections;
     // outcomes are keyed by (evaluation, category)
@@ -154,7 +156,11 @@ public final class SparkCocoEvaluation {
           Map<Tuple2<Integer, Long>, CategoryAccumulator> acc = new HashMap<>();
           long[] ids = gtBlocks.value().keySet().stream().mapToLong(Long::longValue)
               .filter(id -> byImage.getPartition(id) == part).sorted().toArray();
-          for (long id : ids) {
+          for (int k = 0; k < ids.length; k++) {
+            long id = ids[k];
+            if (k == ids.length / 2) {
+              TestFaults.haltExecutorIf(testHaltExecutor);
+            }
             DetectionBlock block = byId.remove(id);
             for (int i = 0; i < ne; i++) {
               ImageDetections dt = block == null ? ImageDetections.empty(id, areaFromMask[i])

@@ -53,6 +53,18 @@ public final class SparkSupport {
     b.config("spark.sql.debug.maxToStringFields", "64");
     // partition directories are run ids: keep them strings even when they look like numbers
     b.config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+    // import keeps its chunks (up to ~100 MB each) with MEMORY_AND_DISK: Spark measures a
+    // partition it unrolls into memory every 16 elements by default, 1.6 GB of chunks between
+    // two looks, and ran out of heap instead of spilling (import of 2.7 GB with a 4 GB driver)
+    b.config("spark.storage.unrollMemoryCheckPeriod", "1");
+    String effectiveMaster = master != null ? master
+        : System.getProperty("spark.master", DEFAULT_MASTER);
+    if (effectiveMaster.startsWith("local")) {
+      // in local mode the executor is the driver: a task out of memory fails its job (the run
+      // is recorded as failed, with what to raise) instead of halting the JVM as Spark does
+      // to a cluster executor
+      b.config("spark.executor.killOnFatalError.depth", "0");
+    }
     conf.forEach(b::config);
     return b.getOrCreate();
   }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.types.Types;
@@ -303,7 +304,7 @@ public final class Warehouse {
 
   /** The published rows of {@code t} (what the views show), in {@link TableSchema#schema()}. */
   public Dataset<Row> table(TableSchema<?> t) {
-    return session.sql(viewSql(t, x -> ""));
+    return session.sql(viewSql(t, null));
   }
 
   /** The published rows of the table called {@code name}. */
@@ -313,10 +314,10 @@ public final class Warehouse {
 
   /**
    * The query of {@code t}'s view: its rows of the attempts the {@code runs} rows name (and,
-   * for {@code failures}, of failed attempts too), each table read {@code at} it: "" for now,
-   * or a time-travel clause ({@code TIMESTAMP AS OF '...'}, {@code VERSION AS OF n}).
+   * for {@code failures}, of failed attempts too), each table read as it is now ({@code at}
+   * null) or at the snapshot {@code at} names for it (a table without one: empty).
    */
-  static String viewSql(TableSchema<?> t, java.util.function.Function<TableSchema<?>, String> at) {
+  static String viewSql(TableSchema<?> t, Map<TableSchema<?>, Long> at) {
     List<String> cols = new ArrayList<>();
     for (String c : t.schema().fieldNames()) {
       cols.add("x.`" + c + "`");
@@ -335,36 +336,58 @@ public final class Warehouse {
     return select + " WHERE " + published;
   }
 
-  private static String from(TableSchema<?> t,
-      java.util.function.Function<TableSchema<?>, String> at) {
-    String clause = at.apply(t);
-    return name(t) + (clause == null || clause.isEmpty() ? "" : " " + clause);
+  private static String from(TableSchema<?> t, Map<TableSchema<?>, Long> at) {
+    if (at == null) {
+      return name(t);
+    }
+    Long id = at.get(t);
+    return id == null ? "(SELECT * FROM " + name(t) + " WHERE false)"
+        : name(t) + " VERSION AS OF " + id;
   }
 
   /**
    * A consistent reading point: every table at the snapshot it had when the {@code runs} table
    * got its current one (a run's rows are committed before its runs row, and dropped only after
-   * a later one), as {@code VERSION AS OF} clauses; tables empty then read as empty. The map
-   * also says which snapshots those are.
+   * a later one). Null when no run was ever published.
    */
   public Map<TableSchema<?>, Long> consistentSnapshots() {
+    Snapshot current = iceberg(RunRow.TABLE).currentSnapshot();
+    return current == null ? null : snapshotsAsOf(current.timestampMillis());
+  }
+
+  /**
+   * Every table's snapshot current at {@code millis} (epoch milliseconds), null for a table
+   * that had none then (empty); null when the {@code runs} table had none (nothing was
+   * published by then, or its history from then on was expired).
+   */
+  public Map<TableSchema<?>, Long> snapshotsAsOf(long millis) {
     Map<TableSchema<?>, Long> out = new java.util.LinkedHashMap<>();
-    Table runs = iceberg(RunRow.TABLE);
-    if (runs.currentSnapshot() == null) {
-      return out;
-    }
-    long ts = runs.currentSnapshot().timestampMillis();
     for (TableSchema<?> t : Tables.all()) {
-      Table table = t == RunRow.TABLE ? runs : iceberg(t);
+      Table table = iceberg(t);
       Long id = null;
       for (org.apache.iceberg.HistoryEntry h : table.history()) {
-        if (h.timestampMillis() <= ts) {
+        if (h.timestampMillis() <= millis && table.snapshot(h.snapshotId()) != null) {
           id = h.snapshotId();
         }
+      }
+      if (t == RunRow.TABLE && id == null) {
+        return null;
       }
       out.put(t, id);
     }
     return out;
+  }
+
+  /** When the oldest snapshot of {@code runs} still kept was made (epoch ms), or -1. */
+  public long historyStartMillis() {
+    long first = -1;
+    Table runs = iceberg(RunRow.TABLE);
+    for (org.apache.iceberg.HistoryEntry h : runs.history()) {
+      if (runs.snapshot(h.snapshotId()) != null && (first < 0 || h.timestampMillis() < first)) {
+        first = h.timestampMillis();
+      }
+    }
+    return first;
   }
 
   /**
@@ -397,16 +420,10 @@ public final class Warehouse {
 
   /**
    * Registers every table as a temporary view of its name (published rows only) and the
-   * {@code zoo} view, as the warehouse is now or, with {@code asOf}, was then.
-   *
-   * @param asOf null, or a {@code TIMESTAMP AS OF '...'} / {@code VERSION AS OF n} clause
+   * {@code zoo} view: as the warehouse is now ({@code at} null) or at the snapshots {@code at}
+   * names (see {@link #snapshotsAsOf(long)}).
    */
-  public void registerViews(String asOf) {
-    registerViews(t -> asOf == null ? "" : asOf);
-  }
-
-  /** As {@link #registerViews(String)}, each table read {@code at} its own clause. */
-  public void registerViews(java.util.function.Function<TableSchema<?>, String> at) {
+  public void registerViews(Map<TableSchema<?>, Long> at) {
     for (TableSchema<?> t : Tables.all()) {
       session.sql(viewSql(t, at)).createOrReplaceTempView(t.name());
     }

@@ -1,11 +1,11 @@
 package io.zoobench.jobs.spark;
 
-import io.zoobench.jobs.tables.Tables;
-import io.zoobench.jobs.tables.Warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.zoobench.jobs.Zoobench;
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.testing.ReferenceCases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,8 +21,10 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -71,6 +73,37 @@ class S3IT {
     conf.set("fs.s3a.change.detection.version.required", "false");
     // s3proxy answers "Expect: 100-continue" late; without this every PUT waits seconds
     conf.set("fs.s3a.connection.expect.continue", "false");
+  }
+
+  @TempDir static Path catalogs;
+
+  /**
+   * An Iceberg JDBC catalog (on a local SQLite file of its own) for a warehouse on S3: the
+   * embedded catalog needs a local folder.
+   */
+  static List<String> catalog(String name) {
+    String key = "spark.sql.catalog.zoobench";
+    return List.of("--conf", key + "=org.apache.iceberg.spark.SparkCatalog",
+        "--conf", key + ".type=jdbc",
+        "--conf", key + ".uri=jdbc:sqlite:" + catalogs.resolve(name + ".db"),
+        "--conf", key + ".jdbc.schema-version=V1");
+  }
+
+  /** The CLI's --conf stays on the shared session: other tests use the embedded catalog. */
+  @AfterEach
+  void forgetCatalog() {
+    for (String k : scala.jdk.javaapi.CollectionConverters.asJava(spark.conf().getAll())
+        .keySet()) {
+      if (k.startsWith("spark.sql.catalog.zoobench")) {
+        spark.conf().unset(k);
+      }
+    }
+  }
+
+  static int execute(CommandLine cl, List<String> args, List<String> catalog) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.addAll(catalog);
+    return cl.execute(all.toArray(String[]::new));
   }
 
   @AfterAll
@@ -130,9 +163,10 @@ class S3IT {
     CommandLine cl = Zoobench.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute("evaluate", "--annotations", "s3a://bench/shapes/instances.json",
-        "--images", "s3a://bench/shapes/images", "--model", yaml + "#shapes-maskrcnn-tiny",
-        "--warehouse", "s3a://bench/wh-eval", "--run-id", "s3eval");
+    int exit = execute(cl, List.of("evaluate", "--annotations",
+        "s3a://bench/shapes/instances.json", "--images", "s3a://bench/shapes/images",
+        "--model", yaml + "#shapes-maskrcnn-tiny", "--warehouse", "s3a://bench/wh-eval",
+        "--run-id", "s3eval"), catalog("eval"));
     assertThat(exit).as(err.toString()).isZero();
     Warehouse wh = Warehouse.open(spark, "s3a://bench/wh-eval");
     Row run = wh.table(Tables.RUNS).where("run_id = 's3eval'").collectAsList().get(0);
@@ -161,9 +195,9 @@ class S3IT {
     CommandLine cl = Zoobench.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute("import", "--annotations", "s3a://bench/in/gt.json", "--results",
-        "s3a://bench/in/dt.json", "--iou", "bbox", "--warehouse", "s3a://bench/wh", "--run-id",
-        "s3run", "--model", "m", "--partitions", "3");
+    int exit = execute(cl, List.of("import", "--annotations", "s3a://bench/in/gt.json",
+        "--results", "s3a://bench/in/dt.json", "--iou", "bbox", "--warehouse", "s3a://bench/wh",
+        "--run-id", "s3run", "--model", "m", "--partitions", "3"), catalog("import"));
     System.err.print(err);
     assertThat(exit).as(err.toString()).isZero();
 
@@ -192,9 +226,9 @@ class S3IT {
     CommandLine cl = Zoobench.commandLine();
     cl.setOut(new PrintWriter(new StringWriter(), true));
     cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute("import", "--annotations", "s3a://bench/in/nope.json", "--results",
-        "s3a://bench/in/dt.json", "--iou", "bbox", "--warehouse", "s3a://bench/wh2",
-        "--run-id", "missing");
+    int exit = execute(cl, List.of("import", "--annotations", "s3a://bench/in/nope.json",
+        "--results", "s3a://bench/in/dt.json", "--iou", "bbox", "--warehouse",
+        "s3a://bench/wh2", "--run-id", "missing"), catalog("missing"));
     assertThat(exit).isEqualTo(Zoobench.EXIT_BAD_INPUT);
     String last = err.toString().strip().lines().reduce((a, b) -> b).orElse("");
     assertThat(last).contains("nope.json").doesNotContain(SECRET).doesNotContain("Exception");
