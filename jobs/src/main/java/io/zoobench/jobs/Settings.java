@@ -36,6 +36,19 @@ public final class Settings {
       String.valueOf(16L << 20), "Smallest byte range of a plain results file that import"
           + " reads in a task of its own (default 16 MB; gzip files are one task).");
 
+  /** Most bytes of a plain results file one import task reads. */
+  public static final Key IMPORT_MAX_TASK_BYTES = new Key("spark.zoobench.import.maxTaskBytes",
+      String.valueOf(128L << 20), "Most bytes of a plain results file that one import task"
+          + " reads (default 128 MB): a large file gets more tasks than cores, so that no task"
+          + " holds much of it at once.");
+
+  /** Largest results file import keeps in memory between its two passes. */
+  public static final Key IMPORT_MEMORY_CACHE_MAX_BYTES = new Key(
+      "spark.zoobench.import.memoryCacheMaxBytes", String.valueOf(1L << 30), "Results files up"
+          + " to this size (default 1 GB) are kept in memory (spilling to disk when short) between"
+          + " import's two passes (writing predictions, evaluating); larger ones on the"
+          + " executors' local disks only, so that memory does not grow with the file.");
+
   /**
    * Test-only fault hook: the first attempt of this inference shard fails half-way, so tests
    * can check that a retried task never duplicates predictions. Never set it in production.
@@ -101,7 +114,8 @@ public final class Settings {
 
   /** Every Spark key, in the order of docs/settings.md. */
   public static List<Key> keys() {
-    return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, LOCK_STALE_SECONDS,
+    return List.of(INFERENCE_DEVICE, IMPORT_MIN_SPLIT_BYTES, IMPORT_MAX_TASK_BYTES,
+        IMPORT_MEMORY_CACHE_MAX_BYTES, LOCK_STALE_SECONDS,
         NO_EXECUTOR_TIMEOUT_SECONDS, TEST_FAIL_SHARD_ONCE, TEST_KILL_AT,
         TEST_HOLD_LOCK_SECONDS, TEST_HALT_EXECUTOR);
   }

@@ -361,6 +361,35 @@ class ImportCommandTest {
   }
 
   @Test
+  void aLargeFileReadInManyTasksAndKeptOnDiskGivesTheSameRun() {
+    // the settings a 2.7 GB file gets by default, scaled down to this 300-image case
+    ReferenceCases.Mode m = mode("17_", "bbox");
+    List<String> keys = List.of("spark.zoobench.import.minSplitBytes",
+        "spark.zoobench.import.maxTaskBytes", "spark.zoobench.import.memoryCacheMaxBytes");
+    Cli.Result r;
+    try {
+      r = Cli.run("import", "--annotations", m.gt().toString(), "--results",
+          m.dt().toString(), "--iou", "bbox,segm", "--warehouse", warehouse.toString(),
+          "--run-id", "on-disk", "--model", "synthetic-rcnn", "--conf", keys.get(0) + "=65536",
+          "--conf", keys.get(1) + "=200000", "--conf", keys.get(2) + "=0");
+    } finally {
+      keys.forEach(k -> spark.conf().unset(k));
+    }
+    assertThat(r.exit()).as("%s", r).isZero();
+    for (String table : List.of(Tables.METRICS, Tables.PER_CATEGORY)) {
+      assertThat(rows(warehouse, table, "on-disk", "iou_type").stream()
+          .map(x -> x.toSeq().toList().drop(1).toString()).sorted().toList())
+          .as(table)
+          .isEqualTo(rows(warehouse, table, "medium", "iou_type").stream()
+              .map(x -> x.toSeq().toList().drop(1).toString()).sorted().toList());
+    }
+    assertThat(rows(warehouse, Tables.PREDICTIONS, "on-disk", "det_index").stream()
+        .map(x -> x.toSeq().toList().drop(1).toString()).toList())
+        .isEqualTo(rows(warehouse, Tables.PREDICTIONS, "medium", "det_index").stream()
+            .map(x -> x.toSeq().toList().drop(1).toString()).toList());
+  }
+
+  @Test
   void rerunningARunIdReplacesItsRows() {
     ReferenceCases.Mode m = mode("03_", "bbox");
     String[] common = {"import", "--annotations", m.gt().toString(), "--results",

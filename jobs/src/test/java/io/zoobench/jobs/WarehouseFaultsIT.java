@@ -139,11 +139,14 @@ class WarehouseFaultsIT {
   @Test
   void aFailedRerunKeepsTheGoodRun() throws Exception {
     Path w = tmp.resolve("failed-rerun");
-    assertThat(importRun(w, "good", oldResults).exit()).isZero();
+    CliProcess.Result good = importRun(w, "good", oldResults);
+    assertThat(good.exit()).isZero();
+    assertOnlyCliLines(good);
     Visible old = visible(w, "good");
     CliProcess.Result r = importRun(w, "good", tmp.resolve("typo.json"));
     assertThat(r.exit()).as("%s", r).isEqualTo(1);
     assertThat(r.output()).contains("typo.json: no such file");
+    assertOnlyCliLines(r);
     assertThat(visible(w, "good")).isEqualTo(old);
     Warehouse wh = Warehouse.open(spark, w.toString());
     assertThat(wh.table(Tables.RUN_ATTEMPTS).where("run_id = 'good'").collectAsList())
@@ -152,6 +155,14 @@ class WarehouseFaultsIT {
     assertThat(wh.table(Tables.FAILURES).where("run_id = 'good'").collectAsList())
         .singleElement().satisfies(f -> assertThat(f.<String>getAs("message"))
             .contains("no such file"));
+  }
+
+  /** Spark's, Hadoop's and Iceberg's log lines and stack traces go to the log file only. */
+  private static void assertOnlyCliLines(CliProcess.Result r) {
+    assertThat(r.output().lines())
+        .as("%s", r)
+        .noneMatch(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d (WARN|ERROR|INFO) .*"))
+        .noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by:"));
   }
 
   @Test

@@ -23,13 +23,15 @@ import org.apache.hadoop.fs.Path;
  *
  * @param dataset the annotations
  * @param sha256 lower-case hex sha256 of the file as stored (gzip or not)
+ * @param readSeconds how long reading it took (often while Spark started)
  */
-public record Annotations(CocoDataset dataset, String sha256) {
+public record Annotations(CocoDataset dataset, String sha256, double readSeconds) {
 
   /** Reads {@code path} with {@code conf}; one-line {@link InvalidInputException}s. */
   public static Annotations read(String path, Configuration conf) {
     Redact.checkNoCredentials("--annotations", path);
     Path p = new Path(path);
+    long t0 = System.nanoTime();
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       try (InputStream in = new DigestInputStream(SparkSupport.fileSystem(p, conf).open(p), md)) {
@@ -41,7 +43,8 @@ public record Annotations(CocoDataset dataset, String sha256) {
         CocoDataset d = CocoJsonReader.readDataset(CocoJsonReader.maybeGunzip(shielded),
             p.getName());
         in.transferTo(OutputStream.nullOutputStream());
-        return new Annotations(d, HexFormat.of().formatHex(md.digest()));
+        return new Annotations(d, HexFormat.of().formatHex(md.digest()),
+            (System.nanoTime() - t0) / 1e9);
       }
     } catch (java.io.FileNotFoundException e) {
       throw new InvalidInputException(Redact.path(path) + ": no such file");

@@ -83,7 +83,6 @@ public final class ImportJob implements RunJob {
 
   @Override
   public RunResult execute(RunContext ctx) {
-    long t0 = System.nanoTime();
     var spark = ctx.spark();
     Annotations a = annotations != null ? SparkSupport.join(annotations)
         : Annotations.read(o.annotations(), spark.sparkContext().hadoopConfiguration());
@@ -91,17 +90,23 @@ public final class ImportJob implements RunJob {
     ctx.annotationsSha256(a.sha256());
     ctx.images(gt.imageCount());
     ctx.log(String.format(Locale.ROOT, "annotations: %d images, %d categories, %d annotations"
-        + " (%.1fs)", gt.imageCount(), gt.categories().size(), gt.annotationCount(),
-        (System.nanoTime() - t0) / 1e9));
+        + " (read in %.1fs)", gt.imageCount(), gt.categories().size(), gt.annotationCount(),
+        a.readSeconds()));
 
     ResultsImport.Survey s = survey != null ? SparkSupport.join(survey)
         : ResultsImport.survey(o.results(), spark.sparkContext().hadoopConfiguration(),
             Long.parseLong(Settings.IMPORT_MIN_SPLIT_BYTES.get(k -> spark.conf().get(k, null))));
     PredictionChunk.Counts counts = new PredictionChunk.Counts(spark.sparkContext());
-    // read and checked once, kept (columnar) for the table and the evaluation
+    // read and checked once, kept (columnar) for the table and the evaluation; a large file is
+    // kept on local disk only: unrolling its chunks into memory before spilling them held
+    // gigabytes (80,000 images / 2.7 GB of results ran a 4 GB driver out of heap)
+    boolean inMemory = s.jsonBytes() <= Long.parseLong(
+        Settings.IMPORT_MEMORY_CACHE_MAX_BYTES.get(k -> spark.conf().get(k, null)));
+    int tasks = s.tasks(spark.sparkContext().defaultParallelism(), Long.parseLong(
+        Settings.IMPORT_MAX_TASK_BYTES.get(k -> spark.conf().get(k, null))));
     JavaRDD<PredictionChunk> chunks = ResultsImport.chunks(spark, o.results(), gt,
-        o.evaluations(), s, spark.sparkContext().defaultParallelism())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        o.evaluations(), s, tasks)
+        .persist(inMemory ? StorageLevel.MEMORY_AND_DISK() : StorageLevel.DISK_ONLY());
     long count;
     List<EvalResult> results;
     long te;

@@ -90,12 +90,26 @@ public final class ResultsImport {
   public static final class Survey {
     private final CompletableFuture<String> sha256;
     private final boolean firstHasBbox;
+    private final boolean gzip;
     final ResultsSplits.Survey chunks;
 
-    Survey(CompletableFuture<String> sha256, boolean firstHasBbox, ResultsSplits.Survey chunks) {
+    Survey(CompletableFuture<String> sha256, boolean firstHasBbox, boolean gzip,
+        ResultsSplits.Survey chunks) {
       this.sha256 = sha256;
       this.firstHasBbox = firstHasBbox;
+      this.gzip = gzip;
       this.chunks = chunks;
+    }
+
+    /** About how many bytes of json the file holds (a gzip file: five times its size). */
+    long jsonBytes() {
+      return chunks.bytes() * (gzip ? 5 : 1);
+    }
+
+    /** Read tasks: one per core, more when a task would read more than {@code maxTaskBytes}. */
+    int tasks(int cores, long maxTaskBytes) {
+      return (int) Math.max(cores, Math.min(10_000, (chunks.bytes() + maxTaskBytes - 1)
+          / Math.max(1, maxTaskBytes)));
     }
 
     /** The file's sha256 (waits for the digest). */
@@ -124,7 +138,8 @@ public final class ResultsImport {
           () -> sha256(fs, p, path));
       long len = fs.getFileStatus(p).getLen();
       try (InputStream in = fs.open(p)) {
-        return new Survey(sha, firstHasBbox, ResultsSplits.survey(in, len, minSplitBytes));
+        return new Survey(sha, firstHasBbox, p.getName().endsWith(".gz"),
+            ResultsSplits.survey(in, len, minSplitBytes));
       }
     } catch (java.io.FileNotFoundException e) {
       throw new InvalidInputException(Redact.path(path) + ": no such file");

@@ -35,6 +35,11 @@ final class ResultsSplits {
 
   /** What one pass over a results file says: its chunks of whole records. */
   record Survey(List<Split> chunks) implements Serializable {
+    /** The file's length. */
+    long bytes() {
+      return chunks.get(chunks.size() - 1).end();
+    }
+
     /** The chunks merged into at most {@code parts} ranges of consecutive chunks, by bytes. */
     List<Split> group(int parts) {
       if (chunks.size() <= Math.max(1, parts)) {
