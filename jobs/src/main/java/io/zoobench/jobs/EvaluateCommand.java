@@ -5,6 +5,7 @@ import io.zoobench.jobs.spark.EvaluateJob;
 import io.zoobench.jobs.run.Annotations;
 import io.zoobench.jobs.run.RunLifecycle;
 import io.zoobench.jobs.run.RunResult;
+import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
@@ -78,9 +79,14 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--max-failed-share must be between 0 and 1, got " + maxFailedShare);
     }
-    ModelSpec modelSpec = ZooManifest.resolve(model);
-    String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(modelSpec.name());
     Configuration hadoop = run.hadoopBeforeSpark();
+    run.checkSetUp(hadoop);
+    String annotations = DriverPaths.file("--annotations", this.annotations, hadoop);
+    String images = DriverPaths.folder("--images", this.images, hadoop);
+    Redact.checkNoCredentials("--model", model);
+    ModelSpec modelSpec = ZooManifest.resolve(model);
+    DriverPaths.modelFile(model, modelSpec.artifact(), hadoop);
+    String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(modelSpec.name());
     CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> Annotations.read(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(),

@@ -76,12 +76,17 @@ public final class ImportCommand implements Callable<Integer> {
     String name = model != null ? model : new Path(results).getName()
         .replaceFirst("\\.json(\\.gz)?$", "");
     String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(name);
-    // read the annotations while Spark starts: they only need Hadoop's file systems
+    // set-up first, then inputs (absolute, so executors read what the driver means), all
+    // before Spark starts
     Configuration hadoop = run.hadoopBeforeSpark();
+    run.checkSetUp(hadoop);
+    String annotations = DriverPaths.file("--annotations", this.annotations, hadoop);
+    String results = DriverPaths.file("--results", this.results, hadoop);
+    // read the annotations while Spark starts: they only need Hadoop's file systems
     CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> Annotations.read(annotations, hadoop));
-    long chunk = Long.parseLong(Settings.IMPORT_MIN_SPLIT_BYTES.get(
-        k -> run.conf.getOrDefault(k, System.getProperty(k))));
+    long chunk = Settings.IMPORT_MIN_SPLIT_BYTES.getLong(
+        k -> run.conf.getOrDefault(k, System.getProperty(k)));
     CompletableFuture<ResultsImport.Survey> survey = SparkSupport.async("zoobench-results",
         () -> ResultsImport.survey(results, hadoop, chunk));
     SparkSession spark = SparkSupport.session("zoobench import " + name, run.master, run.conf);

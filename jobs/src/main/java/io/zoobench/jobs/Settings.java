@@ -20,6 +20,17 @@ public final class Settings {
       String v = conf.apply(key);
       return v == null || v.isBlank() ? defaultValue : v.trim();
     }
+
+    /** {@link #get} as a whole number; a value that is not one is a one-line error. */
+    public long getLong(Function<String, String> conf) {
+      String v = get(conf);
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw new io.zoobench.coco.InvalidInputException("--conf " + key + "=" + v
+            + ": not a whole number");
+      }
+    }
   }
 
   /** An environment variable read by the launcher or the tools. */
@@ -108,9 +119,42 @@ public final class Settings {
   public static final Variable CDS = new Variable("ZOOBENCH_CDS", "1",
       "0 turns off the launcher's per-verb class-data archive (jobs/target/cds/).");
 
+  /** Heap of each executor of bin/zoobench-cluster's submitted runs. */
+  public static final Variable EXECUTOR_MEMORY = new Variable("ZOOBENCH_EXECUTOR_MEMORY", "2g",
+      "Heap of each executor of a run started with bin/zoobench-cluster submit"
+          + " (spark.executor.memory).");
+
+  /** Where bin/zoobench-cluster keeps its state. */
+  public static final Variable CLUSTER_DIR = new Variable("ZOOBENCH_CLUSTER_DIR", "./cluster-run",
+      "Pids, logs and worker folders of bin/zoobench-cluster's local standalone cluster.");
+
+  /** The address of bin/zoobench-cluster's master, workers and driver. */
+  public static final Variable CLUSTER_HOST = new Variable("ZOOBENCH_CLUSTER_HOST", "127.0.0.1",
+      "Address bin/zoobench-cluster's master, workers and submitted drivers bind.");
+
+  /** The port of bin/zoobench-cluster's master. */
+  public static final Variable CLUSTER_PORT = new Variable("ZOOBENCH_CLUSTER_PORT", "7077",
+      "Port of bin/zoobench-cluster's master (spark://HOST:PORT).");
+
+  /** The web UI port of bin/zoobench-cluster's master. */
+  public static final Variable CLUSTER_UI_PORT = new Variable("ZOOBENCH_CLUSTER_UI_PORT", "8080",
+      "Web UI port of bin/zoobench-cluster's master.");
+
   /** The python the tools' virtual environments are made from. */
   public static final Variable PYTHON = new Variable("ZOOBENCH_PYTHON", "python3",
       "The python tools/python/setup.sh makes the virtual environments (.venv/) with.");
+
+  /**
+   * Refuses, before a run starts, a zoobench key in {@code conf} whose value is not a whole
+   * number where its default is one.
+   */
+  public static void checkNumbers(java.util.Map<String, String> conf) {
+    for (Key k : keys()) {
+      if (conf.containsKey(k.key()) && k.defaultValue().matches("-?\\d+")) {
+        k.getLong(conf::get);
+      }
+    }
+  }
 
   /** Every Spark key, in the order of docs/settings.md. */
   public static List<Key> keys() {
@@ -122,6 +166,7 @@ public final class Settings {
 
   /** Every environment variable, in the order of docs/settings.md. */
   public static List<Variable> variables() {
-    return List.of(DRIVER_MEMORY, JAVA_OPTS, CDS, PYTHON);
+    return List.of(DRIVER_MEMORY, JAVA_OPTS, CDS, EXECUTOR_MEMORY, CLUSTER_DIR, CLUSTER_HOST,
+        CLUSTER_PORT, CLUSTER_UI_PORT, PYTHON);
   }
 }

@@ -1,5 +1,6 @@
 package io.zoobench.jobs;
 
+import io.zoobench.jobs.spark.SparkSupport;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +40,17 @@ final class SparkRunOptions {
       throw new picocli.CommandLine.ParameterException(cl, "--partitions must be between 0"
           + " (Spark's default parallelism) and " + MAX_TASKS + ", got " + partitions);
     }
+  }
+
+  /**
+   * Checks what a run needs before it reads anything: the Spark master answers, the warehouse
+   * can be written. Returns the warehouse as an absolute URI (executors write to it too).
+   */
+  String checkSetUp(Configuration hadoop) {
+    Settings.checkNumbers(conf);
+    SparkSupport.checkMaster(master != null ? master : System.getProperty("spark.master"));
+    warehouse = DriverPaths.warehouse(warehouse, hadoop, conf);
+    return warehouse;
   }
 
   /**

@@ -136,7 +136,7 @@ public final class EvaluateJob implements RunJob {
     }
     ShardTask task = new ShardTask(o.runId(), o.spec(), o.images(),
         new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()), mode,
-        Integer.parseInt(Settings.TEST_FAIL_SHARD_ONCE.get(k -> spark.conf().get(k, null))),
+        (int) Settings.TEST_FAIL_SHARD_ONCE.getLong(k -> spark.conf().get(k, null)),
         TestFaults.haltsExecutorAt(spark, TestFaults.INFERENCE), checkpoints);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     if (TestFaults.AFTER_FIRST_SHARD.equals(TestFaults.at(spark))) {

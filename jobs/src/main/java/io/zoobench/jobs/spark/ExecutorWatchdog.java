@@ -34,8 +34,8 @@ public final class ExecutorWatchdog implements AutoCloseable {
 
   /** Starts watching {@code spark} (nothing to watch in local mode). */
   public static ExecutorWatchdog start(SparkSession spark, PrintWriter log) {
-    long timeout = 1000L * Long.parseLong(Settings.NO_EXECUTOR_TIMEOUT_SECONDS.get(
-        k -> spark.conf().get(k, null)));
+    long timeout = 1000L * Settings.NO_EXECUTOR_TIMEOUT_SECONDS.getLong(
+        k -> spark.conf().get(k, null));
     ExecutorWatchdog w = new ExecutorWatchdog(spark, log, timeout);
     if (!spark.sparkContext().isLocal()) {
       w.thread.start();

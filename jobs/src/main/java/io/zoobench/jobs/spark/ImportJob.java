@@ -95,15 +95,15 @@ public final class ImportJob implements RunJob {
 
     ResultsImport.Survey s = survey != null ? SparkSupport.join(survey)
         : ResultsImport.survey(o.results(), spark.sparkContext().hadoopConfiguration(),
-            Long.parseLong(Settings.IMPORT_MIN_SPLIT_BYTES.get(k -> spark.conf().get(k, null))));
+            Settings.IMPORT_MIN_SPLIT_BYTES.getLong(k -> spark.conf().get(k, null)));
     PredictionChunk.Counts counts = new PredictionChunk.Counts(spark.sparkContext());
     // read and checked once, kept (columnar) for the table and the evaluation; a large file is
     // kept on local disk only: unrolling its chunks into memory before spilling them held
     // gigabytes (80,000 images / 2.7 GB of results ran a 4 GB driver out of heap)
-    boolean inMemory = s.jsonBytes() <= Long.parseLong(
-        Settings.IMPORT_MEMORY_CACHE_MAX_BYTES.get(k -> spark.conf().get(k, null)));
-    int tasks = s.tasks(spark.sparkContext().defaultParallelism(), Long.parseLong(
-        Settings.IMPORT_MAX_TASK_BYTES.get(k -> spark.conf().get(k, null))));
+    boolean inMemory = s.jsonBytes()
+        <= Settings.IMPORT_MEMORY_CACHE_MAX_BYTES.getLong(k -> spark.conf().get(k, null));
+    int tasks = s.tasks(spark.sparkContext().defaultParallelism(),
+        Settings.IMPORT_MAX_TASK_BYTES.getLong(k -> spark.conf().get(k, null)));
     JavaRDD<PredictionChunk> chunks = ResultsImport.chunks(spark, o.results(), gt,
         o.evaluations(), s, tasks)
         .persist(inMemory ? StorageLevel.MEMORY_AND_DISK() : StorageLevel.DISK_ONLY());

@@ -66,7 +66,52 @@ public final class SparkSupport {
       b.config("spark.executor.killOnFatalError.depth", "0");
     }
     conf.forEach(b::config);
-    return b.getOrCreate();
+    try {
+      return b.getOrCreate();
+    } catch (Exception e) {
+      // SparkException is checked, yet thrown undeclared
+      // a bad master URL or setting: Spark says which in its message; the trace goes to the log
+      org.slf4j.LoggerFactory.getLogger(SparkSupport.class).error("Spark did not start", e);
+      Throwable t = e;
+      while (t.getCause() != null && t.getMessage() == null) {
+        t = t.getCause();
+      }
+      String m = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+      throw new InvalidInputException("Spark did not start: " + Redact.path(m)
+          + " (check --master and --conf; details in logs/zoobench.log)");
+    }
+  }
+
+  /**
+   * Refuses a standalone master ({@code spark://host:port[,host:port...]}) none of whose
+   * addresses accepts a connection within 5 s: Spark itself would retry for a minute and then
+   * report the master unresponsive in a stack trace.
+   */
+  public static void checkMaster(String master) {
+    if (master == null || !master.startsWith("spark://")) {
+      return;
+    }
+    String reason = "no address";
+    for (String hostPort : master.substring("spark://".length()).split(",")) {
+      int colon = hostPort.lastIndexOf(':');
+      String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+      int port;
+      try {
+        port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("--master " + Redact.path(master) + ": '" + hostPort
+            + "' is not host:port");
+      }
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress(host, port), 5000);
+        return;
+      } catch (IOException e) {
+        reason = hostPort + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+            : e.getMessage());
+      }
+    }
+    throw new InvalidInputException("--master " + Redact.path(master) + ": no Spark master"
+        + " answers (" + reason + ")");
   }
 
   /** Runs {@code body} under a named job group, so the Spark UI tells what runs. */

@@ -84,8 +84,8 @@ public final class RunAttempt implements AutoCloseable {
       a.tidyEarlierAttempts();
       a.setStatus(RunAttemptRow.RUNNING, null, null);
       LOG.info("run {} attempt {} ({}) holds the lock", runId, attemptId, verb);
-      sleep(1000L * Long.parseLong(Settings.TEST_HOLD_LOCK_SECONDS.get(
-          k -> w.session().conf().get(k, null))));
+      sleep(1000L * Settings.TEST_HOLD_LOCK_SECONDS.getLong(
+          k -> w.session().conf().get(k, null)));
       return a;
     } catch (RuntimeException e) {
       a.release();
@@ -132,8 +132,8 @@ public final class RunAttempt implements AutoCloseable {
   }
 
   private static long staleMillis(Warehouse w) {
-    return 1000L * Long.parseLong(Settings.LOCK_STALE_SECONDS.get(
-        k -> w.session().conf().get(k, null)));
+    return 1000L * Settings.LOCK_STALE_SECONDS.getLong(
+        k -> w.session().conf().get(k, null));
   }
 
   private static void lock(Warehouse w, String runId, String attemptId) {

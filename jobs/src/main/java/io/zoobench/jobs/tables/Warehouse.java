@@ -117,6 +117,47 @@ public final class Warehouse {
     return w;
   }
 
+  /**
+   * Checks, before a run reads anything, that it can use {@code root}: with the embedded
+   * catalog (no {@code spark.sql.catalog.zoobench} in {@code conf} or the system properties) a
+   * local folder that exists or can be created, and is writable; creates nothing.
+   *
+   * @throws InvalidInputException naming what is wrong, in one line
+   */
+  public static void checkUsable(String root, Map<String, String> conf) {
+    Redact.checkNoCredentials("--warehouse", root);
+    if (conf.containsKey(CATALOG_KEY) || System.getProperty(CATALOG_KEY) != null) {
+      return;
+    }
+    Path local = localFolder(root);
+    if (local == null) {
+      throw new InvalidInputException("--warehouse " + Redact.path(root) + ": the embedded"
+          + " catalog (SQLite) needs a local folder; for hdfs:// or s3a:// warehouses"
+          + " configure an Iceberg catalog (--conf " + CATALOG_KEY + ".type=jdbc|rest|hive|glue"
+          + " ...; docs/tables.md)");
+    }
+    Path existing = local;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      throw new InvalidInputException("--warehouse " + local + ": cannot be created");
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new InvalidInputException("--warehouse " + local + ": "
+          + (existing.equals(local) ? "is a file, not a folder" : existing + " is a file"));
+    }
+    if (!Files.isWritable(existing)) {
+      throw new InvalidInputException("--warehouse " + local + ": not writable"
+          + (existing.equals(local) ? "" : " (cannot create it in " + existing + ")"));
+    }
+    if (Files.isDirectory(local.resolve("runs")) && Files.isDirectory(local.resolve("metrics"))
+        && !Files.exists(local.resolve("catalog.db"))) {
+      throw new InvalidInputException("--warehouse " + local + ": holds plain Parquet tables of"
+          + " an older zoobench; move them away or use another --warehouse");
+    }
+  }
+
   /** The local folder of {@code root} ({@code file:} or a plain path), else null. */
   static Path localFolder(String root) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root);
