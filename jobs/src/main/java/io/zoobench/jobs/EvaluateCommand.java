@@ -5,6 +5,7 @@ import io.zoobench.jobs.spark.EvaluateJob;
 import io.zoobench.jobs.run.Annotations;
 import io.zoobench.jobs.run.RunLifecycle;
 import io.zoobench.jobs.run.RunResult;
+import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
@@ -92,7 +93,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     out.println(String.format(Locale.ROOT,
         "run %s: %d images (%d failed), %d predictions, evaluation %.1fs, total %.1fs,"
             + " tables in %s", c.runId(), c.images(), c.imagesFailed(),
-        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(), run.warehouse));
+        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(),
+        Redact.path(run.warehouse)));
     return 0;
   }
 
