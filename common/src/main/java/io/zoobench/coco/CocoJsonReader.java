@@ -67,10 +67,11 @@ public final class CocoJsonReader {
   }
 
   private static InvalidInputException ioError(Path file, IOException e) {
+    String shown = Redaction.path(file.toString());
     if (e instanceof NoSuchFileException) {
-      return new InvalidInputException(file + ": no such file");
+      return new InvalidInputException(shown + ": no such file");
     }
-    return new InvalidInputException(file + ": cannot read: " + e.getMessage(), e);
+    return new InvalidInputException(shown + ": cannot read: " + e.getMessage(), e);
   }
 
   /** Opens a file, transparently un-gzipping it when it starts with the gzip magic bytes. */

@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.coco.Redaction;
 import io.zoobench.zoo.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,8 +60,8 @@ public final class DetectorModel implements AutoCloseable {
   public static DetectorModel load(ModelSpec spec, Path file, Device device) {
     DjlRuntime.configure();
     if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException(file + ": model file not found (model " + spec.name()
-          + ")");
+      throw new InvalidInputException(Redaction.path(file.toString())
+          + ": model file not found (model " + spec.name() + ")");
     }
     Criteria<NDList, NDList> criteria = Criteria.builder()
         .setTypes(NDList.class, NDList.class)

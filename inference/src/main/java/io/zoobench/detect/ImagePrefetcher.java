@@ -1,6 +1,7 @@
 package io.zoobench.detect;
 
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.coco.Redaction;
 import java.awt.image.BufferedImage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -137,8 +138,10 @@ public final class ImagePrefetcher implements AutoCloseable {
   }
 
   private static Item failed(ShardPlan.ImageRef ref, String stage, String problem) {
-    LOG.info("image {} ({}) failed at {}: {}", ref.id(), ref.file(), stage, problem);
-    return new Item(ref, null, stage, problem);
+    // a file_name is the annotations file's text: it may be a URI with credentials
+    String said = Redaction.text(problem);
+    LOG.info("image {} ({}) failed at {}: {}", ref.id(), Redaction.path(ref.file()), stage, said);
+    return new Item(ref, null, stage, said);
   }
 
   /** Time spent reading image bytes, over the images read so far. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.coco.Redaction;
 import io.zoobench.detect.OutputAdapters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,6 +76,7 @@ public final class ZooManifest {
   public static ModelSpec resolve(String ref) {
     int hash = ref.lastIndexOf('#');
     String path = hash < 0 ? ref : ref.substring(0, hash);
+    Redaction.checkNoCredentials("zoo manifest", path);
     return read(Path.of(path)).model(hash < 0 ? null : ref.substring(hash + 1));
   }
 
@@ -84,7 +86,7 @@ public final class ZooManifest {
     try {
       root = YAML.readTree(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException(file + ": no such file");
+      throw new InvalidInputException(Redaction.path(file.toString()) + ": no such file");
     } catch (IOException e) {
       throw new InvalidInputException(label + ": not valid YAML: "
           + e.getMessage().lines().findFirst().orElse(""));
@@ -181,6 +183,8 @@ public final class ZooManifest {
 
     private String artifact() {
       String a = text(node, "artifact", null);
+      // the artifact is read through Hadoop, printed and stored (runs.model_path)
+      Redaction.checkNoCredentials(file + ": " + where + ": artifact", a);
       if (a.contains("://") || a.startsWith("file:") || Path.of(a).isAbsolute()) {
         return a;
       }

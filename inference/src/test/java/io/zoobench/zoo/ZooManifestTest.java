@@ -356,6 +356,9 @@ class ZooManifestTest {
             m + "reference.box_ap is not a number"),
         arguments("missing artifact", oneModelWith("    artifact: tiny.pt\n", ""),
             m + "artifact is missing"),
+        arguments("artifact with credentials", oneModelWith("artifact: tiny.pt",
+                "artifact: s3a://AKIAKEY:S3cr3t/x@bucket/tiny.pt"),
+            m + "artifact s3a://bucket/tiny.pt: credentials in a path are refused"),
         arguments("input missing", ONE_MODEL.substring(0, ONE_MODEL.indexOf("    input:")),
             m + "input is missing or not a mapping"),
         arguments("entry not a mapping", "models:\n  - just-a-name\n",
@@ -381,6 +384,15 @@ class ZooManifestTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith(message)
         .satisfies(e -> assertThat(e.getMessage()).as("one line").doesNotContain("\n"));
+  }
+
+  @Test
+  void aManifestPathWithCredentialsIsRefusedWithoutShowingThem() {
+    assertThatThrownBy(() -> ZooManifest.resolve("s3a://AKIAKEY:S3cr3t@bucket/zoo.yaml#tiny"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("zoo manifest s3a://bucket/zoo.yaml: credentials in a path are"
+            + " refused")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AKIAKEY", "S3cr3t"));
   }
 
   @Test

@@ -98,7 +98,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     out.println(String.format(Locale.ROOT,
         "run %s: %d images (%d failed), %d predictions, evaluation %.1fs, total %.1fs,"
             + " tables in %s", c.runId(), c.images(), c.imagesFailed(),
-        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(), run.warehouse));
+        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(),
+        Redact.path(run.warehouse)));
     return 0;
   }
 

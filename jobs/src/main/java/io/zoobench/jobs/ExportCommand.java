@@ -73,7 +73,8 @@ public final class ExportCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     Redact.checkNoCredentials("--warehouse", warehouse);
     if (Files.exists(out) && (!Files.isDirectory(out) || !isEmpty(out))) {
-      throw new InvalidInputException("--out " + out + ": exists and is not an empty folder");
+      throw new InvalidInputException("--out " + Redact.path(out.toString())
+          + ": exists and is not an empty folder");
     }
     SparkSession spark = SparkSupport.session("zoobench export", master, conf);
     Warehouse w = Warehouse.openExisting(spark, warehouse);
@@ -106,7 +107,8 @@ public final class ExportCommand implements Callable<Integer> {
       if (at.get(t) != null) {
         snapshots.put(t.name(), at.get(t));
       }
-      stdout.printf(Locale.ROOT, "%-14s %10d rows  %s%n", t.name(), n, dir);
+      stdout.printf(Locale.ROOT, "%-14s %10d rows  %s%n", t.name(), n,
+          Redact.path(dir.toString()));
     }
     JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("snapshot.json").toFile(),
         manifest);

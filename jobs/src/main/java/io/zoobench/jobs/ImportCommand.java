@@ -4,6 +4,7 @@ import io.zoobench.eval.EvalParams;
 import io.zoobench.jobs.run.Annotations;
 import io.zoobench.jobs.run.RunLifecycle;
 import io.zoobench.jobs.spark.ImportJob;
+import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.ResultsImport;
 import io.zoobench.jobs.spark.SparkSupport;
 import java.io.PrintWriter;
@@ -95,7 +96,8 @@ public final class ImportCommand implements Callable<Integer> {
             run.partitions), gt, survey));
     out.println(String.format(Locale.ROOT,
         "run %s: %d predictions, evaluation %.1fs, total %.1fs, tables in %s", c.runId(),
-        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(), run.warehouse));
+        c.result().predictions(), c.result().evalSeconds(), c.totalSeconds(),
+        Redact.path(run.warehouse)));
     return 0;
   }
 }

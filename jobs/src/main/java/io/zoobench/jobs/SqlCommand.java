@@ -143,7 +143,8 @@ public final class SqlCommand implements Callable<Integer> {
     try {
       return Files.readString(f);
     } catch (IOException e) {
-      throw new InvalidInputException(f + ": cannot read: " + e.getMessage());
+      throw new InvalidInputException(io.zoobench.jobs.spark.Redact.path(f.toString())
+          + ": cannot read: " + e.getMessage());
     }
   }
 

@@ -3,14 +3,21 @@ package io.zoobench.jobs;
 import io.zoobench.bench.BenchCommand;
 import io.zoobench.bench.SynthCommand;
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.coco.Redaction;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code zoobench} command line: one verb per job. Verbs that need no Spark ({@code eval},
  * {@code synth}, {@code bench}) never start it. Bad input ends with a one-line message naming
- * the file and record, and exit status 1; a usage error exits with 2.
+ * the file and record, and exit status 1; a usage error exits with 2. No argument's credentials
+ * ({@code s3a://KEY:SECRET@bucket/x}) are ever printed: such an argument is refused before any
+ * verb runs, and every message quoting arguments goes through {@link Redaction}.
  *
  * <pre>
  * bin/zoobench eval --gt gt.json --dt dt.json --iou bbox
@@ -50,22 +57,97 @@ public final class Zoobench implements Runnable {
   /** The configured command line, for tests that capture its output. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Zoobench());
+    cl.setExecutionStrategy(Zoobench::refuseCredentialsThenRun);
+    cl.setParameterExceptionHandler(Zoobench::usageError);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       PrintWriter err = line.getErr();
       String verb = line.getCommandName();
+      List<String> args = parsed == null ? List.of() : parsed.originalArgs();
       if (ex instanceof InvalidInputException) {
-        err.println("zoobench " + verb + ": " + ex.getMessage());
+        err.println("zoobench " + verb + ": " + Redaction.text(ex.getMessage(), values(args)));
         err.flush();
         return EXIT_BAD_INPUT;
       }
       if (ex instanceof CommandLine.ParameterException pe) {
-        err.println("zoobench " + verb + ": " + pe.getMessage());
+        err.println("zoobench " + verb + ": " + Redaction.text(pe.getMessage(), values(args)));
         err.flush();
         return 2;
       }
-      throw ex;
+      // what picocli prints for an unexpected exception (its stack trace), without user info
+      StringWriter trace = new StringWriter();
+      ex.printStackTrace(new PrintWriter(trace));
+      err.print(Redaction.text(trace.toString(), values(args)));
+      err.flush();
+      return line.getCommandSpec().exitCodeOnExecutionException();
     });
     return cl;
+  }
+
+  /**
+   * Refuses, in one line and before any verb runs, every argument with credentials in it: a
+   * verb prints, logs and stores its paths, and hands them to Hadoop, which logs them too. One
+   * rule for every option and parameter of every verb, so a new path option is covered.
+   */
+  private static int refuseCredentialsThenRun(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      for (CommandLine.Model.ArgSpec arg : p.matchedArgs()) {
+        String name = arg instanceof CommandLine.Model.OptionSpec o ? o.longestName()
+            : arg.paramLabel();
+        for (String value : arg.originalStringValues()) {
+          refuseCredentials(p, name, value);
+        }
+      }
+      // arguments a verb lets through unmatched (help's)
+      for (String value : p.unmatched()) {
+        refuseCredentials(p, "argument", value);
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
+  private static void refuseCredentials(CommandLine.ParseResult p, String name, String value) {
+    try {
+      Redaction.checkNoCredentials(name, value);
+    } catch (InvalidInputException e) {
+      // handled by the execution exception handler: one line, exit status 1
+      throw new CommandLine.ExecutionException(p.commandSpec().commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A usage error (unknown option, a value of the wrong type, a typo'd verb) as picocli prints
+   * it - the message, then "Did you mean" suggestions or the usage - except that no argument's
+   * credentials are echoed: picocli quotes the offending argument verbatim.
+   */
+  private static int usageError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine line = ex.getCommandLine();
+    List<String> values = values(Arrays.asList(args));
+    PrintWriter err = line.getErr();
+    err.println(line.getColorScheme().errorText(Redaction.text(ex.getMessage(), values)));
+    StringWriter help = new StringWriter();
+    PrintWriter helpOut = new PrintWriter(help);
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, helpOut)) {
+      line.usage(helpOut);
+    }
+    helpOut.flush();
+    err.print(Redaction.text(help.toString(), values));
+    err.flush();
+    CommandLine.IExitCodeExceptionMapper mapper = line.getExitCodeExceptionMapper();
+    return mapper != null ? mapper.getExitCode(ex)
+        : line.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** The arguments, and the values of {@code --option=value} ones, as messages may quote them. */
+  private static List<String> values(List<String> args) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      out.add(a);
+      int eq = a.indexOf('=');
+      if (a.startsWith("-") && eq > 0) {
+        out.add(a.substring(eq + 1));
+      }
+    }
+    return out;
   }
 
   /** The version of the jar (from its manifest), or "dev". */

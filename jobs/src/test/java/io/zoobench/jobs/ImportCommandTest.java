@@ -485,38 +485,30 @@ class ImportCommandTest {
   }
 
   @Test
-  void credentialsInPathsNeverAppear() throws Exception {
+  void credentialsInPathsAreRefusedBeforeTheRun() throws Exception {
     ReferenceCases.Mode m = mode("01_", "bbox");
     String secret = "s3a://AKIAKEY:SECRETKEY@bucket/coco/";
-    // {annotations, results, warehouse, run id}: each fails (no s3a file system here)
+    // {annotations, results, warehouse, run id}
     String[][] cases = {
         {secret + "gt.json", m.dt().toString(), tmp.toString(), "creds-gt"},
         {m.gt().toString(), secret + "dt.json", tmp.toString(), "creds-dt"},
         {m.gt().toString(), m.dt().toString(), secret + "warehouse", "creds-wh"}};
-    StringBuilder allLogs = new StringBuilder();
     for (String[] c : cases) {
       StringBuilder logs = new StringBuilder();
       Cli.Result r = LogCapture.during(logs, () -> Cli.run("import", "--annotations", c[0],
           "--results", c[1], "--iou", "bbox", "--warehouse", c[2], "--run-id", c[3]));
-      assertThat(r.exit()).as("%s", r).isNotZero();
-      allLogs.append(logs);
+      assertThat(r.exit()).as("%s", r).isEqualTo(Zoobench.EXIT_BAD_INPUT);
       assertThat(r.out() + r.err() + logs).as(c[3]).doesNotContain("AKIAKEY")
           .doesNotContain("SECRETKEY");
-      for (String t : TABLES) {
-        for (Row row : rows(tmp, t, c[3], "run_id")) {
-          assertThat(row.toString()).as(t).doesNotContain("AKIAKEY").doesNotContain("SECRETKEY");
-        }
+      assertThat(r.err().strip()).as(c[3]).doesNotContain("\n")
+          .contains("s3a://bucket/coco/").contains("credentials in a path are refused");
+    }
+    // refused before Spark, the warehouse or Hadoop saw them: no run is on record
+    for (String t : TABLES) {
+      for (String id : List.of("creds-gt", "creds-dt", "creds-wh")) {
+        assertThat(rows(tmp, t, id, "run_id")).as(t).isEmpty();
       }
     }
-    assertThat(allLogs).as("logs at INFO were captured").contains("INFO");
-    // the failed run with the bad annotations path is on record, with the path redacted
-    List<Row> runs = rows(tmp, Tables.RUNS, "creds-gt", "run_id");
-    assertThat(runs).hasSize(1);
-    assertThat((String) runs.get(0).getAs("status")).isEqualTo("failed");
-    assertThat((String) runs.get(0).getAs("annotations_path"))
-        .isEqualTo("s3a://bucket/coco/gt.json");
-    assertThat(JSON.readTree((String) runs.get(0).getAs("config_json")).get("annotations")
-        .asText()).isEqualTo("s3a://bucket/coco/gt.json");
   }
 
   private static JsonNode readJsonUnchecked(Path p) {

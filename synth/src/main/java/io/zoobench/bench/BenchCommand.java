@@ -2,6 +2,7 @@ package io.zoobench.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zoobench.coco.Redaction;
 import io.zoobench.parity.ParityCase;
 import io.zoobench.parity.ParityRun;
 import io.zoobench.parity.PycocotoolsOracle;
@@ -94,15 +95,15 @@ public final class BenchCommand implements Callable<Integer> {
     Path stamp = data.resolve("SPEC");
     String wanted = images + " images, seed " + seed + ", masks";
     if (!Files.isRegularFile(stamp) || !Files.readString(stamp).equals(wanted)) {
-      out.println("making the synthetic set in " + data + " (" + wanted + ") ...");
+      out.println("making the synthetic set in " + shown(data) + " (" + wanted + ") ...");
       out.flush();
       long t0 = System.nanoTime();
       out.println(SyntheticCoco.generate(new SynthSpec(images, seed, true, 0), data));
       Files.writeString(stamp, wanted);
       out.printf(Locale.ROOT, "made in %.1fs%n", (System.nanoTime() - t0) / 1e9);
     }
-    out.printf(Locale.ROOT, "data: %s (%.0f MB) + %s (%.0f MB)%n", gt, Files.size(gt) / 1e6, dt,
-        Files.size(dt) / 1e6);
+    out.printf(Locale.ROOT, "data: %s (%.0f MB) + %s (%.0f MB)%n", shown(gt), Files.size(gt) / 1e6,
+        shown(dt), Files.size(dt) / 1e6);
     return new Path[] {gt, dt};
   }
 
@@ -121,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     if (scale) {
       Path[] set = syntheticSet(out);
-      out.printf(Locale.ROOT, "parity: %s and %s, oracle %s%n", set[0], set[1],
+      out.printf(Locale.ROOT, "parity: %s and %s, oracle %s%n", shown(set[0]), shown(set[1]),
           oracle.check().versions());
       out.flush();
       List<ParityCase.Evaluation> evals = List.of(
@@ -151,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         s.refusedByBoth(), s.differing(), (System.nanoTime() - t0) / 1e9);
     for (ParityRun.Difference d : s.differences().subList(0, Math.min(5, s.differences().size()))) {
       out.println("differing: " + d.parityCase().describe(d.caseIndex()) + " "
-          + d.evaluation().label() + ": " + d.what() + " -> " + d.writtenTo());
+          + d.evaluation().label() + ": " + d.what() + " -> " + shown(d.writtenTo()));
     }
     out.flush();
     return s.differing() == 0 ? 0 : 1;
@@ -273,8 +274,8 @@ public final class BenchCommand implements Callable<Integer> {
       List<String> render = List.of("/usr/bin/python3",
           Path.of(home, "tools/fixtures/render_shapes.py").toString(), "--count",
           Integer.toString(shapeImages), "--seed", "500", "--out", shapes.toString());
-      out.println("rendering " + shapeImages + " shapes images into " + shapes + ": "
-          + String.join(" ", render));
+      out.println(Redaction.text("rendering " + shapeImages + " shapes images into " + shapes
+          + ": " + String.join(" ", render)));
       out.flush();
       Process p = new ProcessBuilder(render).inheritIO().start();
       if (p.waitFor() != 0 || !Files.isRegularFile(ann)) {
@@ -282,7 +283,7 @@ public final class BenchCommand implements Callable<Integer> {
             + String.join(" ", render) + "); it needs Debian's python3-numpy and python3-pil");
       }
     }
-    out.printf(Locale.ROOT, "data: %s; machine: %d cores, java %s%n", shapes,
+    out.printf(Locale.ROOT, "data: %s; machine: %d cores, java %s%n", shown(shapes),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     double[] one = runInfer(out, home, ann, "local[1]", 1);
     double[] two = runInfer(out, home, ann, "local[2]", 2);
@@ -351,6 +352,11 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalStateException("warm-up run failed: " + String.join(" ", cmd));
       }
     }
+  }
+
+  /** A path as the report shows it: without user info. */
+  private static String shown(Object path) {
+    return Redaction.path(String.valueOf(path));
   }
 
   /** Wall time and peak resident set of one whole {@code zoobench eval} process. */

@@ -1,5 +1,6 @@
 package io.zoobench.bench;
 
+import io.zoobench.coco.Redaction;
 import io.zoobench.synth.SynthSpec;
 import io.zoobench.synth.SynthSummary;
 import io.zoobench.synth.SyntheticCoco;
@@ -53,8 +54,8 @@ public final class SynthCommand implements Callable<Integer> {
     SynthSummary s = SyntheticCoco.generate(
         new SynthSpec(images, seed, masks, proposals, detections), out);
     spec.commandLine().getOut().println(s);
-    spec.commandLine().getErr().println(String.format(Locale.ROOT, "wrote %s in %.1fs", out,
-        (System.nanoTime() - t0) / 1e9));
+    spec.commandLine().getErr().println(String.format(Locale.ROOT, "wrote %s in %.1fs",
+        Redaction.path(out.toString()), (System.nanoTime() - t0) / 1e9));
     return 0;
   }
 }

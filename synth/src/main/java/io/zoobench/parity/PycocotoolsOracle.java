@@ -2,6 +2,7 @@ package io.zoobench.parity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zoobench.coco.Redaction;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,11 +54,12 @@ public final class PycocotoolsOracle {
   /** Fails with instructions unless the interpreter and the script exist. */
   public PycocotoolsOracle check() {
     if (!Files.isExecutable(python)) {
-      throw new IllegalStateException("the pycocotools oracle needs " + python + ": run"
+      throw new IllegalStateException("the pycocotools oracle needs " + shown(python) + ": run"
           + " tools/python/setup.sh oracle (Maven runs it before the tests)");
     }
     if (!Files.isRegularFile(script)) {
-      throw new IllegalStateException("the pycocotools oracle script " + script + " is missing");
+      throw new IllegalStateException("the pycocotools oracle script " + shown(script)
+          + " is missing");
     }
     return this;
   }
@@ -70,8 +72,8 @@ public final class PycocotoolsOracle {
           .redirectErrorStream(true).start();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (p.waitFor() != 0) {
-        throw new IllegalStateException("the pycocotools oracle " + python + " does not run: "
-            + text);
+        throw new IllegalStateException("the pycocotools oracle " + shown(python)
+            + " does not run: " + text);
       }
       return text;
     } catch (IOException e) {
@@ -115,8 +117,8 @@ public final class PycocotoolsOracle {
         throw new IllegalStateException("interrupted while pycocotools ran", e);
       }
       if (rc != 0) {
-        throw new IllegalStateException("the pycocotools oracle (" + python + " " + script
-            + ") exited with " + rc + ": " + tail(log));
+        throw new IllegalStateException("the pycocotools oracle (" + shown(python) + " "
+            + shown(script) + ") exited with " + rc + ": " + tail(log));
       }
       List<Answer> answers = new ArrayList<>();
       for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
@@ -130,8 +132,13 @@ public final class PycocotoolsOracle {
       }
       return answers;
     } catch (IOException e) {
-      throw new UncheckedIOException("running the pycocotools oracle " + python, e);
+      throw new UncheckedIOException("running the pycocotools oracle " + shown(python), e);
     }
+  }
+
+  /** A path as messages show it: without user info (--python is the user's). */
+  private static String shown(Path p) {
+    return Redaction.path(p.toString());
   }
 
   private static Answer answer(JsonNode n) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.zoobench.coco.CocoDataset;
+import io.zoobench.coco.Redaction;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -78,7 +79,8 @@ public final class SyntheticCoco {
       Files.createDirectories(outDir);
       return write(spec, outDir, threads);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write synthetic data to " + outDir, e);
+      throw new UncheckedIOException("cannot write synthetic data to "
+          + Redaction.path(outDir.toString()), e);
     }
   }
 

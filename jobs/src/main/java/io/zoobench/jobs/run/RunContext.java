@@ -1,5 +1,6 @@
 package io.zoobench.jobs.run;
 
+import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.FailureRow;
 import io.zoobench.jobs.tables.RunAttempt;
@@ -48,7 +49,7 @@ public final class RunContext {
   /** Prints a progress line for the user (stderr of the CLI). */
   public void log(String line) {
     if (log != null) {
-      log.println(line);
+      log.println(Redact.text(line));
       log.flush();
     }
   }

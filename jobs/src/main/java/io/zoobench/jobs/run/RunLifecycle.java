@@ -190,7 +190,7 @@ public final class RunLifecycle {
   private void recordFailure(RunAttempt attempt, RunJob.Spec spec, RunContext ctx,
       String config, Timestamp started, RuntimeException cause) {
     try {
-      String message = Redact.path(String.valueOf(cause.getMessage()));
+      String message = Redact.text(String.valueOf(cause.getMessage()));
       List<FailureRow> failures = new ArrayList<>(ctx.failures());
       failures.add(new FailureRow(spec.runId(), null, Redact.path(spec.primaryInput()),
           cause instanceof InvalidInputException ? "input" : "job", message));
@@ -199,7 +199,7 @@ public final class RunLifecycle {
           new RunRow.Counts(ctx.images(), imageFailures(failures), 0L, 0.0, 0.0)), failures);
     } catch (RuntimeException e) {
       LOG.warn("could not record the failed run {}", spec.runId(), e);
-      ctx.log("could not record the failed run: " + Redact.path(String.valueOf(e.getMessage())));
+      ctx.log("could not record the failed run: " + Redact.text(String.valueOf(e.getMessage())));
     }
   }
 

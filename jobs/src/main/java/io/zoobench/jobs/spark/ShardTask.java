@@ -100,8 +100,8 @@ final class ShardTask implements Serializable {
           break;
         }
         if (it.failed()) {
-          failed.add(new FailureRow(runId, it.ref().id(), it.ref().file(), it.stage(),
-              it.problem()));
+          failed.add(new FailureRow(runId, it.ref().id(), Redact.path(it.ref().file()),
+              it.stage(), it.problem()));
           continue;
         }
         batch.add(it);

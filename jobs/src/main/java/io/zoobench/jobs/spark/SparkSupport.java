@@ -196,7 +196,7 @@ public final class SparkSupport {
       return path.getFileSystem(conf);
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidInputException(Redact.path(path.toString()) + ": "
-          + Redact.path(String.valueOf(e.getMessage())));
+          + Redact.text(String.valueOf(e.getMessage())));
     }
   }
 
