@@ -73,10 +73,15 @@ public final class Zoobench implements Runnable {
         err.flush();
         return 2;
       }
-      // what picocli prints for an unexpected exception (its stack trace), without user info
+      // a bug, not bad input: one line here, the stack trace (without user info) in the log
       StringWriter trace = new StringWriter();
       ex.printStackTrace(new PrintWriter(trace));
-      err.print(Redaction.text(trace.toString(), values(args)));
+      org.slf4j.LoggerFactory.getLogger(Zoobench.class).error("zoobench {} failed: {}", verb,
+          Redaction.text(trace.toString(), values(args)));
+      String first = String.valueOf(ex.getMessage()).lines().findFirst().orElse("");
+      err.println("zoobench " + verb + ": internal error: " + ex.getClass().getSimpleName()
+          + ": " + Redaction.text(first, values(args)) + " (please report it with"
+          + " logs/zoobench.log)");
       err.flush();
       return line.getCommandSpec().exitCodeOnExecutionException();
     });

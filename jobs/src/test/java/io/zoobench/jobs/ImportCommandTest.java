@@ -211,8 +211,10 @@ class ImportCommandTest {
         MessageDigest.getInstance("SHA-256").digest(config.getBytes("UTF-8"))));
     JsonNode c = JSON.readTree(config);
     assertThat(c.get("verb").asText()).isEqualTo("import");
-    assertThat(c.get("annotations").asText()).isEqualTo(m.gt().toString());
-    assertThat(c.get("results").asText()).isEqualTo(m.dt().toString());
+    // as the driver resolved them: absolute, with the file system's scheme
+    assertThat(c.get("annotations").asText())
+        .isEqualTo("file:" + m.gt().toAbsolutePath().normalize());
+    assertThat(c.get("results").asText()).isEqualTo("file:" + m.dt().toAbsolutePath().normalize());
     assertThat(c.get("model").asText()).isEqualTo("synthetic-rcnn");
     assertThat(c.get("partitions").asInt()).isEqualTo(3);
     assertThat(c.get("evaluations").findValuesAsText("iou")).containsExactly("bbox", "segm");

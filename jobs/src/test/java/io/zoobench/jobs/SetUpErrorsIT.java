@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -103,5 +104,26 @@ class SetUpErrorsIT {
     assertThat(lines).as("%s", r).hasSize(1);
     assertThat(lines.get(0)).startsWith("zoobench " + args.get(0) + ": ").contains(message);
     assertThat(tmp.resolve("warehouse")).doesNotExist();
+  }
+
+  @Test
+  void aBadRecordFoundByATaskIsOneLineToo() throws Exception {
+    // found on an executor after Spark started: the run is recorded as failed, and the terminal
+    // gets the record's one line (Spark's task failures and traces go to the log)
+    String text = Files.readString(dt);
+    int last = text.lastIndexOf("\"score\"");
+    Path bad = tmp.resolve("bad.json");
+    Files.writeString(bad, text.substring(0, last) + text.substring(last)
+        .replaceFirst("\"score\"\\s*:\\s*[0-9.eE+-]+", "\"score\": \"high\""));
+    Path w = tmp.resolve("bad-record-warehouse");
+    CliProcess.Result r = CliProcess.run(tmp.resolve("bad-record.log"), "import",
+        "--annotations", gt.toString(), "--results", bad.toString(), "--iou", "bbox",
+        "--warehouse", w.toString(), "--run-id", "bad");
+    assertThat(r.exit()).as("%s", r).isEqualTo(1);
+    List<String> lines = r.output().lines()
+        .filter(l -> !l.isBlank() && !l.startsWith("annotations: ") && !l.startsWith("["))
+        .toList();
+    assertThat(lines).as("%s", r).singleElement().asString()
+        .startsWith("zoobench import: bad.json: results[").contains("score");
   }
 }
