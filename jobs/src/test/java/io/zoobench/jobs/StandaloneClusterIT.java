@@ -245,6 +245,8 @@ class StandaloneClusterIT {
     assertMetricsOfCase17(wh, "on-cluster");
     List<Row> runs = wh.table(Tables.RUNS).where("run_id = 'on-cluster'").collectAsList();
     assertThat(runs.get(0).<String>getAs("spark_master")).isEqualTo(masterUrl);
+    // one Worker of 2 cores, spark.cores.max=2: one executor; the driver is not one
+    assertThat(runs.get(0).<Integer>getAs("executors")).isEqualTo(1);
   }
 
   /** Executors of the Worker so far that halted on a test fault (their stderr says so). */
