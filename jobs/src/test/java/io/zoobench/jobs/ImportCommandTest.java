@@ -202,6 +202,7 @@ class ImportCommandTest {
     assertThat((String) r.getAs("spark_version")).isEqualTo(spark.version());
     assertThat((int) r.getAs("executors")).as("local mode: the driver is the executor")
         .isEqualTo(1);
+    assertThat(r.isNullAt(r.fieldIndex("devices"))).as("import runs no model").isTrue();
     assertThat((String) r.getAs("code_version")).isNotBlank();
     assertThat((long) r.getAs("images_total")).isEqualTo(300);
     assertThat((long) r.getAs("predictions")).isEqualTo(30000);

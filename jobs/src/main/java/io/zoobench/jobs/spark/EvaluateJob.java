@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -195,8 +194,7 @@ public final class EvaluateJob implements RunJob {
     List<EvalResult> results = ctx.jobGroup("EVALUATE", "COCO evaluation of "
         + o.spec().name(), () -> SparkCocoEvaluation.evaluate(spark, evals, gt, predictions,
             fromMask, parts));
-    String devices = String.join(",", new TreeSet<>(shardTimings.stream()
-        .map(TimingRow::device).toList()));
+    String devices = Devices.joinLabels(shardTimings.stream().map(TimingRow::device).toList());
     return new RunResult(results, predictionCount, shardTimings, devices,
         (System.nanoTime() - te) / 1e9);
   }
