@@ -3,6 +3,7 @@ package io.zoobench.jobs;
 import io.zoobench.bench.BenchCommand;
 import io.zoobench.bench.SynthCommand;
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.jobs.run.RunLifecycle;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,12 +69,11 @@ public final class Zoobench implements Runnable {
     return cl;
   }
 
-  /** The version of the jar (from its manifest), or "dev". */
+  /** The code version runs record: the project version and the build's git commit. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Zoobench.class.getPackage().getImplementationVersion();
-      return new String[] {"zoobench " + (v == null ? "dev" : v)};
+      return new String[] {"zoobench " + RunLifecycle.codeVersion()};
     }
   }
 }

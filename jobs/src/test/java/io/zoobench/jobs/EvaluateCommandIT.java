@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zoobench.jobs.run.Git;
 import io.zoobench.jobs.spark.LocalSpark;
 import io.zoobench.jobs.tables.Tables;
 import io.zoobench.jobs.tables.Warehouse;
@@ -72,6 +73,10 @@ class EvaluateCommandIT {
     assertThat(run.<String>getAs("arch")).isEqualTo("Mask R-CNN");
     assertThat(run.<String>getAs("iou_types")).isEqualTo("bbox,segm");
     assertThat(run.<String>getAs("devices")).isEqualTo("cpu");
+    if (Git.homeIsAWorkTree()) {
+      assertThat(run.<String>getAs("code_version"))
+          .isEqualTo(Git.expectedCodeVersion(Git.projectVersion()));
+    }
     long predictions = run.<Long>getAs("predictions");
     assertThat(rows(warehouse, Tables.PREDICTIONS, "demo", "det_index")).hasSize(
         (int) predictions);

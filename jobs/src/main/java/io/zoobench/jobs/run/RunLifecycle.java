@@ -225,10 +225,12 @@ public final class RunLifecycle {
         Locale.ROOT).withZone(java.time.ZoneOffset.UTC).format(Instant.now());
   }
 
-  /** The version of the code that ran (the jar's manifest), or "dev". */
+  /**
+   * The version of the code that runs with the git commit it was built from
+   * ({@link BuildInfo#codeVersion()}): {@code 0.1.0-SNAPSHOT+g1a2b3c4[.dirty]}.
+   */
   public static String codeVersion() {
-    String v = RunLifecycle.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return BuildInfo.current().codeVersion();
   }
 
   /** Lower-case hex sha256 of {@code s}'s UTF-8 bytes. */
