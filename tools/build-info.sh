@@ -41,4 +41,10 @@ fi
 mkdir -p "$(dirname "$OUT")"
 tmp="$OUT.$$.tmp"
 printf 'version=%s\ncommit=%s\ndirty=%s\n' "$VERSION" "$commit" "$dirty" > "$tmp"
-mv -f "$tmp" "$OUT"
+# left untouched when unchanged: a newer file would repackage the jar, and bin/zoobench then
+# rebuilds its class-data archives
+if cmp -s "$tmp" "$OUT"; then
+  rm -f "$tmp"
+else
+  mv -f "$tmp" "$OUT"
+fi
