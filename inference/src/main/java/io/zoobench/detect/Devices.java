@@ -2,7 +2,11 @@ package io.zoobench.detect;
 
 import ai.djl.Device;
 import io.zoobench.coco.InvalidInputException;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +35,39 @@ public final class Devices {
   }
 
   private Devices() {}
+
+  /**
+   * The name tables record for a device: {@code cpu}, {@code gpu:0}, {@code gpu:1}, ... (DJL's
+   * own {@code cpu()} / {@code gpu(0)} read like calls, and sort badly past {@code gpu(9)}).
+   */
+  public static String label(Device d) {
+    return d.getDeviceId() < 0 ? d.getDeviceType() : d.getDeviceType() + ":" + d.getDeviceId();
+  }
+
+  /**
+   * Distinct device labels ({@link #label}) joined with commas, CPU first, then GPUs by
+   * index ({@code cpu,gpu:2,gpu:10}); null when there are none.
+   */
+  public static String joinLabels(Collection<String> labels) {
+    List<String> distinct = labels.stream().filter(Objects::nonNull).distinct()
+        .sorted(Comparator.comparing((String l) -> l.split(":", 2)[0])
+            .thenComparingLong(Devices::index).thenComparing(Comparator.naturalOrder()))
+        .toList();
+    return distinct.isEmpty() ? null : String.join(",", distinct);
+  }
+
+  /** The index of a label {@code type:index}: -1 without one, last when it is not a number. */
+  private static long index(String label) {
+    int colon = label.indexOf(':');
+    if (colon < 0) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(label.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
 
   /** The device for a task with GPU address {@code gpuAddress} (null without one). */
   public static Device choose(Mode mode, String gpuAddress) {

@@ -7,7 +7,10 @@ import ai.djl.Device;
 import io.zoobench.coco.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
-/** Device choice from the mode and the task's GPU address, with a fake CUDA check. */
+/**
+ * Device choice from the mode and the task's GPU address, with a fake CUDA check; the labels
+ * tables record.
+ */
 class DevicesTest {
   @Test
   void autoUsesTheTasksGpuWhenTheEngineHasIt() {
@@ -31,5 +34,22 @@ class DevicesTest {
     assertThat(Devices.Mode.parse(" GPU ")).isEqualTo(Devices.Mode.GPU);
     assertThatThrownBy(() -> Devices.Mode.parse("tpu"))
         .hasMessage("'tpu', expected auto, cpu or gpu");
+  }
+
+  @Test
+  void labelsAreOneVocabulary() {
+    assertThat(Devices.label(Device.cpu())).isEqualTo("cpu");
+    assertThat(Devices.label(Device.gpu(0))).isEqualTo("gpu:0");
+    assertThat(Devices.label(Device.gpu(12))).isEqualTo("gpu:12");
+    assertThat(Devices.label(Devices.choose(Devices.Mode.AUTO, "1", i -> true)))
+        .isEqualTo("gpu:1");
+  }
+
+  @Test
+  void joinedLabelsAreDistinctCpuFirstGpusByIndex() {
+    assertThat(Devices.joinLabels(java.util.List.of("gpu:10", "gpu:2", "cpu", "gpu:2")))
+        .isEqualTo("cpu,gpu:2,gpu:10");
+    assertThat(Devices.joinLabels(java.util.List.of("cpu", "cpu"))).isEqualTo("cpu");
+    assertThat(Devices.joinLabels(java.util.List.of())).isNull();
   }
 }

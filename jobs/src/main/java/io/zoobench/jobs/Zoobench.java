@@ -4,6 +4,7 @@ import io.zoobench.bench.BenchCommand;
 import io.zoobench.bench.SynthCommand;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.coco.Redaction;
+import io.zoobench.jobs.run.RunLifecycle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -155,12 +156,11 @@ public final class Zoobench implements Runnable {
     return out;
   }
 
-  /** The version of the jar (from its manifest), or "dev". */
+  /** The code version runs record: the project version and the build's git commit. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Zoobench.class.getPackage().getImplementationVersion();
-      return new String[] {"zoobench " + (v == null ? "dev" : v)};
+      return new String[] {"zoobench " + RunLifecycle.codeVersion()};
     }
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zoobench.jobs.run.Git;
 import io.zoobench.jobs.spark.LocalSpark;
 import io.zoobench.jobs.tables.Tables;
 import io.zoobench.jobs.tables.Warehouse;
@@ -62,7 +63,7 @@ class EvaluateCommandIT {
   }
 
   @Test
-  void demoWritesEveryTableAndPrintsTheZooRow() {
+  void demoWritesEveryTableAndPrintsTheZooRow() throws Exception {
     assertThat(demo.exit()).as(demo.toString()).isZero();
     assertThat(demo.out()).contains("shapes-maskrcnn-tiny", "fps e2e", "box AP", "mask AP");
     Row run = rows(warehouse, Tables.RUNS, "demo", "run_id").get(0);
@@ -71,6 +72,17 @@ class EvaluateCommandIT {
     assertThat(run.<Long>getAs("images_failed")).isZero();
     assertThat(run.<String>getAs("arch")).isEqualTo("Mask R-CNN");
     assertThat(run.<String>getAs("iou_types")).isEqualTo("bbox,segm");
+    assertThat(run.<String>getAs("devices")).isEqualTo("cpu");
+    if (Git.homeIsAWorkTree()) {
+      assertThat(run.<String>getAs("code_version"))
+          .isEqualTo(Git.expectedCodeVersion(Git.projectVersion()));
+    }
+    // the weights that ran, as the test reads the fixture itself
+    Path model = ROOT.resolve("fixtures/models/shapes_maskrcnn.pt");
+    assertThat(run.<String>getAs("model_sha256")).isEqualTo(sha256(model));
+    assertThat(run.<Long>getAs("model_bytes")).isEqualTo(Files.size(model));
+    assertThat(run.<Integer>getAs("executors")).isEqualTo(1);
+    assertThat(run.isNullAt(run.fieldIndex("unknown_category_share"))).isTrue();
     long predictions = run.<Long>getAs("predictions");
     assertThat(rows(warehouse, Tables.PREDICTIONS, "demo", "det_index")).hasSize(
         (int) predictions);
@@ -82,7 +94,7 @@ class EvaluateCommandIT {
       assertThat(t.<Double>getAs("fps_compute")).isPositive()
           .isGreaterThanOrEqualTo(t.<Double>getAs("fps_end_to_end"));
       assertThat(t.<Long>getAs("warmup_images")).isEqualTo(1L);
-      assertThat(t.<String>getAs("device")).startsWith("cpu");
+      assertThat(t.<String>getAs("device")).isEqualTo("cpu");
     }
     assertThat(rows(warehouse, Tables.FAILURES, "demo", "file")).isEmpty();
     assertThat(rows(warehouse, Tables.METRICS, "demo", "slot").stream()
@@ -101,6 +113,11 @@ class EvaluateCommandIT {
             && r.<String>getAs("metric").equals("AP")).findFirst().orElseThrow()
         .<Double>getAs("value"));
     assertThat(row.path("ar1000").isNull()).isTrue();
+  }
+
+  static String sha256(Path file) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    return java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
   }
 
   private static JsonNode readLine(String jsonl) {

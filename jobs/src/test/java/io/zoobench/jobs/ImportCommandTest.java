@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zoobench.jobs.run.Git;
 import io.zoobench.jobs.spark.LocalSpark;
+import io.zoobench.jobs.tables.RunRow;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Tables;
 import io.zoobench.jobs.tables.Warehouse;
@@ -19,9 +21,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -200,8 +204,18 @@ class ImportCommandTest {
     assertThat((String) r.getAs("iou_types")).isEqualTo("bbox,segm");
     assertThat((String) r.getAs("spark_master")).isEqualTo(spark.sparkContext().master());
     assertThat((String) r.getAs("spark_version")).isEqualTo(spark.version());
-    assertThat((int) r.getAs("executors")).isPositive();
-    assertThat((String) r.getAs("code_version")).isNotBlank();
+    assertThat((int) r.getAs("executors")).as("local mode: the driver is the executor")
+        .isEqualTo(1);
+    assertThat(r.isNullAt(r.fieldIndex("devices"))).as("import runs no model").isTrue();
+    if (Git.homeIsAWorkTree()) {
+      assertThat((String) r.getAs("code_version"))
+          .isEqualTo(Git.expectedCodeVersion(Git.projectVersion()));
+    } else {
+      assertThat((String) r.getAs("code_version")).isEqualTo(Git.projectVersion() + "+unknown");
+    }
+    assertThat(r.isNullAt(r.fieldIndex("model_sha256"))).isTrue();
+    assertThat(r.isNullAt(r.fieldIndex("model_bytes"))).isTrue();
+    assertThat((double) r.getAs("unknown_category_share")).isZero();
     assertThat((long) r.getAs("images_total")).isEqualTo(300);
     assertThat((long) r.getAs("predictions")).isEqualTo(30000);
     assertThat((java.sql.Timestamp) r.getAs("finished_at"))
@@ -273,7 +287,7 @@ class ImportCommandTest {
   }
 
   @Test
-  void importWarnsAsEvalDoes() {
+  void importWarnsAsEvalDoes() throws Exception {
     // box-only results in mask evaluation: their rectangles, as pycocotools' loadRes makes them
     ReferenceCases.Mode boxes = mode("16_", "bbox");
     Cli.Result r = Cli.run("import", "--annotations", boxes.gt().toString(), "--results",
@@ -295,8 +309,53 @@ class ImportCommandTest {
         "--iou", "bbox", "-q");
     warning = eval.err().lines().filter(l -> l.contains("not a category of")).findFirst()
         .orElseThrow();
-    assertThat(r.err()).contains(warning);
+    assertThat(r.err().lines().filter(l -> l.contains("not a category of")))
+        .containsExactly(warning);
+    // the share is on record, as the files say it
+    Set<Long> categories = new HashSet<>();
+    readJson(unknown.gt()).get("categories").forEach(c -> categories.add(c.get("id").asLong()));
+    JsonNode results = readJson(unknown.dt());
+    long off = 0;
+    for (JsonNode d : results) {
+      off += categories.contains(d.get("category_id").asLong()) ? 0 : 1;
+    }
+    assertThat(off).isPositive();
+    assertThat(warning).contains(off + " of " + results.size() + " results");
+    Row run = rows(tmp, Tables.RUNS, "unknown-categories", "run_id").get(0);
+    assertThat((double) run.getAs("unknown_category_share"))
+        .isCloseTo((double) off / results.size(), within(TOL));
+    Row clean = rows(tmp, Tables.RUNS, "rectangles", "run_id").get(0);
+    assertThat((double) clean.getAs("unknown_category_share")).isZero();
   }
+
+  @Test
+  void aWarehouseOfAnOlderZoobenchGetsTheNewColumns() {
+    ReferenceCases.Mode m = mode("09_", "bbox");
+    String[] args = {"import", "--annotations", m.gt().toString(), "--results",
+        m.dt().toString(), "--iou", "bbox", "--warehouse", tmp.toString(), "--partitions", "1"};
+    Cli.Result first = Cli.run(concat(args, "--run-id", "old"));
+    assertThat(first.exit()).as("%s", first).isZero();
+    // as a zoobench without these columns made the runs table
+    List<String> added = List.of("unknown_category_share", "model_sha256", "model_bytes");
+    org.apache.iceberg.Table runs = Warehouse.open(spark, tmp.toString()).iceberg(RunRow.TABLE);
+    org.apache.iceberg.UpdateSchema drop = runs.updateSchema();
+    added.forEach(drop::deleteColumn);
+    drop.commit();
+    runs.refresh();
+    assertThat(added).allSatisfy(c -> assertThat(runs.schema().findField(c)).isNull());
+
+    Cli.Result second = Cli.run(concat(args, "--run-id", "new"));
+    assertThat(second.exit()).as("%s", second).isZero();
+    runs.refresh();
+    assertThat(added).allSatisfy(c -> assertThat(runs.schema().findField(c)).isNotNull());
+    Row old = rows(tmp, Tables.RUNS, "old", "run_id").get(0);
+    Row now = rows(tmp, Tables.RUNS, "new", "run_id").get(0);
+    assertThat(old.isNullAt(old.fieldIndex("unknown_category_share")))
+        .as("rows written before the column existed").isTrue();
+    assertThat((double) now.getAs("unknown_category_share")).isPositive();
+    assertThat((String) old.getAs("status")).isEqualTo("succeeded");
+  }
+
 
   @Test
   void emptyResultsAreARunWithoutPredictions() throws Exception {

@@ -4,6 +4,7 @@ import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.FailureRow;
 import io.zoobench.jobs.tables.RunAttempt;
+import io.zoobench.jobs.tables.RunRow;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What the lifecycle hands a running job: the session, the run's attempt (where it appends
- * its predictions, invisible until published), a log for the user's progress lines, named Spark job groups, and a place for the facts the run learns as it goes
- * (the annotations' and results' sha256, the image count, bad images), which the runs row
- * records whether the run succeeds or fails.
+ * its predictions, invisible until published), a log for the user's progress lines, named
+ * Spark job groups, and a place for the facts the run learns as it goes (the annotations',
+ * results' and model file's sha256, the image count, bad images, the share of results on
+ * unknown categories), which the runs row records whether the run succeeds or fails.
  */
 public final class RunContext {
   private final SparkSession spark;
@@ -24,6 +26,8 @@ public final class RunContext {
   private volatile String annotationsSha256;
   private volatile String resultsSha256;
   private volatile long images;
+  private volatile RunRow.ModelFile modelFile = RunRow.ModelFile.NONE;
+  private volatile Double unknownCategoryShare;
   private final List<FailureRow> failures = new ArrayList<>();
 
   RunContext(SparkSession spark, RunAttempt attempt, PrintWriter log, String runId) {
@@ -74,6 +78,16 @@ public final class RunContext {
     this.images = count;
   }
 
+  /** The model file the run read: its sha256 and size in bytes. */
+  public void modelFile(String sha256, long bytes) {
+    this.modelFile = new RunRow.ModelFile(sha256, bytes);
+  }
+
+  /** The share of the results whose category the annotations do not have (import). */
+  public void unknownCategoryShare(double share) {
+    this.unknownCategoryShare = share;
+  }
+
   /** Bad inputs found (images that failed), kept in a failed run's record too. */
   public synchronized void addFailures(List<FailureRow> rows) {
     failures.addAll(rows);
@@ -89,6 +103,14 @@ public final class RunContext {
 
   long images() {
     return images;
+  }
+
+  RunRow.ModelFile modelFile() {
+    return modelFile;
+  }
+
+  Double unknownCategoryShare() {
+    return unknownCategoryShare;
   }
 
   synchronized List<FailureRow> failures() {

@@ -114,7 +114,7 @@ public final class RunLifecycle {
     attempt.publish(runRow(spec, attempt, ctx, config, iouTypes,
         new RunRow.Outcome(RunRow.SUCCEEDED, null, started, now()), r.devices(),
         new RunRow.Counts(ctx.images(), imageFailures(failures), r.predictions(),
-            r.evalSeconds(), total)));
+            r.evalSeconds(), total, ctx.unknownCategoryShare())));
     job.afterPublish(ctx);
     ctx.log(String.format(Locale.ROOT, "tables written in %.1fs, published in %.1fs",
         (tc - tw) / 1e9, (System.nanoTime() - tc) / 1e9));
@@ -196,7 +196,8 @@ public final class RunLifecycle {
           cause instanceof InvalidInputException ? "input" : "job", message));
       attempt.fail(runRow(spec, attempt, ctx, config, spec.plannedIouTypes(),
           new RunRow.Outcome(RunRow.FAILED, message, started, now()), null,
-          new RunRow.Counts(ctx.images(), imageFailures(failures), 0L, 0.0, 0.0)), failures);
+          new RunRow.Counts(ctx.images(), imageFailures(failures), 0L, 0.0, 0.0,
+              ctx.unknownCategoryShare())), failures);
     } catch (RuntimeException e) {
       LOG.warn("could not record the failed run {}", spec.runId(), e);
       ctx.log("could not record the failed run: " + Redact.text(String.valueOf(e.getMessage())));
@@ -211,7 +212,7 @@ public final class RunLifecycle {
     RunRow.Environment env = new RunRow.Environment(Redact.path(spark.sparkContext().master()),
         spark.version(), SparkSupport.executors(spark), devices);
     return new RunRow(spec.runId(), attempt.attemptId(), subject, outcome, env, counts,
-        codeVersion(), spec.modelInfo());
+        codeVersion(), spec.modelInfo(), ctx.modelFile());
   }
 
   private static Timestamp now() {
@@ -225,10 +226,12 @@ public final class RunLifecycle {
         Locale.ROOT).withZone(java.time.ZoneOffset.UTC).format(Instant.now());
   }
 
-  /** The version of the code that ran (the jar's manifest), or "dev". */
+  /**
+   * The version of the code that runs with the git commit it was built from
+   * ({@link BuildInfo#codeVersion()}): {@code 0.1.0-SNAPSHOT+g1a2b3c4[.dirty]}.
+   */
   public static String codeVersion() {
-    String v = RunLifecycle.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return BuildInfo.current().codeVersion();
   }
 
   /** Lower-case hex sha256 of {@code s}'s UTF-8 bytes. */

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -120,8 +119,10 @@ public final class EvaluateJob implements RunJob {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(Settings.INFERENCE_DEVICE.key() + " is " + e.getMessage());
     }
+    RunRow.ModelFile model = modelFile(spark, o.spec());
+    ctx.modelFile(model.modelSha256(), model.modelBytes());
     // finished shards of an interrupted attempt with the same inputs are reused
-    String digest = RunLifecycle.sha256(String.join("|", modelSha256(spark, o.spec()),
+    String digest = RunLifecycle.sha256(String.join("|", model.modelSha256(),
         a.sha256(), Redact.path(o.images()), String.valueOf(plan.shards().size()),
         config().toString(), RunLifecycle.codeVersion()));
     ShardCheckpoints checkpoints = ShardCheckpoints.of(o.warehouse(), o.runId(), digest,
@@ -195,8 +196,7 @@ public final class EvaluateJob implements RunJob {
     List<EvalResult> results = ctx.jobGroup("EVALUATE", "COCO evaluation of "
         + o.spec().name(), () -> SparkCocoEvaluation.evaluate(spark, evals, gt, predictions,
             fromMask, parts));
-    String devices = String.join(",", new TreeSet<>(shardTimings.stream()
-        .map(TimingRow::device).toList()));
+    String devices = Devices.joinLabels(shardTimings.stream().map(TimingRow::device).toList());
     return new RunResult(results, predictionCount, shardTimings, devices,
         (System.nanoTime() - te) / 1e9);
   }
@@ -222,17 +222,22 @@ public final class EvaluateJob implements RunJob {
         / IMAGES_PER_SHARD));
   }
 
-  /** Lower-case hex sha256 of the model file (read once, on the driver). */
-  static String modelSha256(SparkSession spark, ModelSpec spec) {
+  /**
+   * The model file's lower-case hex sha256 and size, of the bytes as read (once, on the
+   * driver): what the runs row records and the checkpoints' digest covers.
+   */
+  static RunRow.ModelFile modelFile(SparkSession spark, ModelSpec spec) {
     Path p = new Path(spec.artifact());
     try (java.io.InputStream in = SparkSupport.fileSystem(p,
         spark.sparkContext().hadoopConfiguration()).open(p)) {
       java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
+      long bytes = 0;
       for (int r; (r = in.read(buf)) > 0; ) {
         md.update(buf, 0, r);
+        bytes += r;
       }
-      return java.util.HexFormat.of().formatHex(md.digest());
+      return new RunRow.ModelFile(java.util.HexFormat.of().formatHex(md.digest()), bytes);
     } catch (java.io.IOException e) {
       throw new InvalidInputException(spec.source() + ": model " + spec.name()
           + ": cannot read artifact " + Redact.path(spec.artifact()) + ": " + e.getMessage());

@@ -141,10 +141,14 @@ public final class ImportJob implements RunJob {
     return new RunResult(results, count, List.of(), null, evalSeconds);
   }
 
-  /** What {@code zoobench eval} would warn about these results, on the log. */
+  /**
+   * What {@code zoobench eval} would warn about these results, on the log; the share of
+   * results on unknown categories also goes to the runs row (0 for an empty file).
+   */
   private void warnings(RunContext ctx, CocoDataset gt, boolean firstHasBbox, long records,
       PredictionChunk.Counts counts) {
     long unknown = counts.unknownCategories.value();
+    ctx.unknownCategoryShare(records == 0 ? 0.0 : (double) unknown / records);
     if (unknown > 0) {
       ctx.log("warning: " + EvalInputs.unknownCategoriesWarning(unknown, records, gt.source()));
     }

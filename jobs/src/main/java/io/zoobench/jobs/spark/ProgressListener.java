@@ -1,8 +1,10 @@
 package io.zoobench.jobs.spark;
 
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
@@ -13,26 +15,34 @@ import org.apache.spark.scheduler.StageInfo;
 /**
  * Progress lines for long stages, as a user expects from a batch tool:
  * {@code [EVALUATE-SEGM] stage 7: 12/16 tasks, 3.1 tasks/s, ETA 1s}. A stage prints when it has
- * run for a few seconds, then at most every few seconds, and once when it completes.
+ * run for a few seconds, then at most every few seconds, and once when it completes. The count
+ * is of distinct partitions finished, so a retried or speculative task counts once and a line
+ * never says more tasks than the stage has, nor a negative ETA.
  */
 public final class ProgressListener extends SparkListener {
   private static final long QUIET_NANOS = 3_000_000_000L;
 
   private final PrintWriter out;
+  private final long quietNanos;
   private final Map<Integer, Progress> stages = new ConcurrentHashMap<>();
 
-  /** Per-stage counters. */
+  /** Per-stage counters, across the stage's attempts. */
   private static final class Progress {
     final long started = System.nanoTime();
     final int total;
     final String name;
-    int done;
-    int printedDone;
+    /** Partitions a task of the stage succeeded on. */
+    final Set<Integer> finished = new HashSet<>();
+    int printedDone = -1;
     long lastPrinted;
 
     Progress(int total, String name) {
       this.total = total;
       this.name = name;
+    }
+
+    int done() {
+      return Math.min(finished.size(), total);
     }
   }
 
@@ -53,7 +63,13 @@ public final class ProgressListener extends SparkListener {
   }
 
   public ProgressListener(PrintWriter out) {
+    this(out, QUIET_NANOS);
+  }
+
+  /** @param quietNanos how long a stage runs before its first line, and between lines */
+  ProgressListener(PrintWriter out, long quietNanos) {
     this.out = out;
+    this.quietNanos = quietNanos;
   }
 
   @Override
@@ -61,7 +77,8 @@ public final class ProgressListener extends SparkListener {
     StageInfo s = e.stageInfo();
     String group = e.properties() == null ? null
         : e.properties().getProperty("spark.jobGroup.id");
-    stages.put(s.stageId(), new Progress(s.numTasks(), group == null ? "spark" : group));
+    // a resubmitted attempt runs only the partitions still missing: keep the first's total
+    stages.putIfAbsent(s.stageId(), new Progress(s.numTasks(), group == null ? "spark" : group));
   }
 
   @Override
@@ -71,9 +88,12 @@ public final class ProgressListener extends SparkListener {
       return;
     }
     synchronized (p) {
-      p.done++;
+      if (e.taskInfo().successful()) {
+        int partition = e.taskInfo().partitionId();
+        p.finished.add(partition >= 0 ? partition : e.taskInfo().index());
+      }
       long now = System.nanoTime();
-      if (now - p.started > QUIET_NANOS && now - p.lastPrinted > QUIET_NANOS) {
+      if (now - p.started >= quietNanos && now - p.lastPrinted >= quietNanos) {
         p.lastPrinted = now;
         print(e.stageId(), p, now);
       }
@@ -82,21 +102,28 @@ public final class ProgressListener extends SparkListener {
 
   @Override
   public void onStageCompleted(SparkListenerStageCompleted e) {
-    Progress p = stages.remove(e.stageInfo().stageId());
-    if (p != null && p.lastPrinted != 0 && p.printedDone != p.done) {
+    StageInfo s = e.stageInfo();
+    if (s.failureReason().isDefined()) {
+      return; // Spark resubmits it: the next attempt goes on counting
+    }
+    Progress p = stages.remove(s.stageId());
+    if (p != null) {
       synchronized (p) {
-        print(e.stageInfo().stageId(), p, System.nanoTime());
+        if (p.lastPrinted != 0 && p.printedDone != p.done()) {
+          print(s.stageId(), p, System.nanoTime());
+        }
       }
     }
   }
 
   private void print(int stage, Progress p, long now) {
-    p.printedDone = p.done;
+    int done = p.done();
+    p.printedDone = done;
     double seconds = (now - p.started) / 1e9;
-    double rate = p.done / Math.max(seconds, 1e-9);
-    double eta = (p.total - p.done) / Math.max(rate, 1e-9);
-    out.println(String.format(Locale.ROOT, "[%s] stage %d: %d/%d tasks, %.1fs, %.2f tasks/s, ETA %.0fs",
-        p.name, stage, p.done, p.total, seconds, rate, eta));
+    double rate = done / Math.max(seconds, 1e-9);
+    String eta = done == 0 ? "?" : String.format(Locale.ROOT, "%.0fs", (p.total - done) / rate);
+    out.println(String.format(Locale.ROOT, "[%s] stage %d: %d/%d tasks, %.1fs, %.2f tasks/s,"
+        + " ETA %s", p.name, stage, done, p.total, seconds, rate, eta));
     out.flush();
   }
 }

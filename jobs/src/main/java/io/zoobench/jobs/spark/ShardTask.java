@@ -135,7 +135,7 @@ final class ShardTask implements Serializable {
         prefetch.preprocessNanos() / 1e9, clock.forwardSeconds(), clock.postprocessSeconds(),
         clock.fpsEndToEnd(), clock.fpsCompute(),
         model.peakDeviceBytes() < 0 ? null : model.peakDeviceBytes(),
-        model.device().toString(), host(), gpu, failed.size(), clock.waitSeconds());
+        Devices.label(model.device()), host(), gpu, failed.size(), clock.waitSeconds());
     return out;
   }
 

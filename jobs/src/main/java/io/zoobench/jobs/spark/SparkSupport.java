@@ -19,6 +19,9 @@ public final class SparkSupport {
   /** Master used when none is given: Spark embedded in this JVM, one task per core. */
   public static final String DEFAULT_MASTER = "local[*]";
 
+  /** The executor id of the driver (Spark's {@code SparkContext.DRIVER_IDENTIFIER}). */
+  static final String DRIVER_ID = "driver";
+
   /** Hadoop's implementation of {@code file:} paths, as a Spark setting. */
   static final String LOCAL_FS_KEY = "spark.hadoop.fs.file.impl";
 
@@ -156,14 +159,19 @@ public final class SparkSupport {
   }
 
   /**
-   * The executors the application has: 1 in local mode (the driver runs the tasks), else the
-   * executors the status tracker lists, without the driver.
+   * The executors the application has now: 1 in local mode (the driver runs the tasks), else
+   * the live executors, the driver not counted. Told apart by id rather than by subtracting one
+   * from the status tracker's list (which holds the driver too): the id says which entry is
+   * the driver, whatever the list holds.
    */
   public static int executors(SparkSession spark) {
     if (spark.sparkContext().isLocal()) {
       return 1;
     }
-    return Math.max(0, spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
+    return (int) scala.jdk.javaapi.CollectionConverters.asJava(
+        spark.sparkContext().statusStore().executorList(true)).stream()
+        .filter(e -> !DRIVER_ID.equals(e.id()))
+        .count();
   }
 
   /**

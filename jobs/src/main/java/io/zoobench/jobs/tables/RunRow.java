@@ -7,8 +7,8 @@ import java.sql.Timestamp;
  * attempt ({@link RunAttemptRow}) whose rows the views show. A rerun replaces it when it
  * succeeds; a failed rerun leaves a succeeded run's row as it was. Its columns come in groups
  * filled by different parties: what the run evaluates (the job), how it ended (the lifecycle),
- * where it ran (Spark), its counts, the code, and the model's zoo metadata ({@code evaluate}
- * and zoo runs).
+ * where it ran (Spark), its counts, the code, the model's zoo metadata and the model file that
+ * ran ({@code evaluate} and zoo runs).
  */
 public record RunRow(
     String runId,
@@ -18,7 +18,8 @@ public record RunRow(
     @Inline Environment environment,
     @Inline Counts counts,
     String codeVersion,
-    @Inline ModelInfo modelInfo) implements java.io.Serializable {
+    @Inline ModelInfo modelInfo,
+    @Inline ModelFile modelFile) implements java.io.Serializable {
 
   public static final TableSchema<RunRow> TABLE = TableSchema.of("runs", RunRow.class);
 
@@ -44,13 +45,26 @@ public record RunRow(
   public record Environment(String sparkMaster, String sparkVersion, Integer executors,
       String devices) implements java.io.Serializable {}
 
-  /** Images evaluated and failed, predictions, evaluation and total seconds. */
+  /**
+   * Images evaluated and failed, predictions, evaluation and total seconds, and the share of
+   * the results whose category the annotations do not have (never evaluated; {@code import}).
+   */
   public record Counts(Long imagesTotal, Long imagesFailed, Long predictions,
-      Double evalSeconds, Double totalSeconds) implements java.io.Serializable {}
+      Double evalSeconds, Double totalSeconds, Double unknownCategoryShare)
+      implements java.io.Serializable {}
 
   /** The zoo manifest's description of the model, and its file. */
   public record ModelInfo(String arch, String backbone, String style, String lrSchedule,
       String modelPath) implements java.io.Serializable {
     public static final ModelInfo NONE = new ModelInfo(null, null, null, null, null);
+  }
+
+  /**
+   * The model file the run read, as read: its sha256 and size in bytes ({@code evaluate};
+   * nulls for {@code import}, which runs no model), so a run names its weights even when the
+   * file at {@code model_path} is later replaced.
+   */
+  public record ModelFile(String modelSha256, Long modelBytes) implements java.io.Serializable {
+    public static final ModelFile NONE = new ModelFile(null, null);
   }
 }
