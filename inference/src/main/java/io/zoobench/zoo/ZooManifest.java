@@ -199,14 +199,14 @@ public final class ZooManifest {
      * fractions: 37.1 where 0.371 is meant is the mistake to catch.
      */
     private Map<String, Double> reference() {
-      Map<String, Double> reference = new LinkedHashMap<>();
       JsonNode ref = node.get("reference");
       if (ref == null || ref.isNull()) {
-        return reference;
+        return Map.of();
       }
       if (!ref.isObject()) {
         throw bad("reference", "is not a mapping");
       }
+      Map<String, Double> reference = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = ref.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String key = e.getKey();

@@ -71,7 +71,7 @@ public final class ZooListCommand implements Callable<Integer> {
   }
 
   /** One model as the contract's JSON object. */
-  static ObjectNode json(ModelSpec m) {
+  private static ObjectNode json(ModelSpec m) {
     ObjectNode o = JSON.createObjectNode();
     o.put("name", m.name());
     o.put("family", m.family());
@@ -126,7 +126,7 @@ public final class ZooListCommand implements Callable<Integer> {
    * A figure as published: AP/AR as percentages (0.371 → 37.1), at least one decimal (20.0
    * fps stays 20.0), never more digits than the manifest gives.
    */
-  static String figure(double v, boolean percent) {
+  private static String figure(double v, boolean percent) {
     BigDecimal d = BigDecimal.valueOf(v);
     if (percent) {
       d = d.movePointRight(2);
