@@ -1,21 +1,32 @@
 package io.zoobench.zoo;
 
+import io.zoobench.coco.InvalidInputException;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * One model of a zoo manifest: what it is (name, architecture, backbone, style, lr schedule),
- * where its TorchScript file lives, how to feed it ({@link InputSpec}), how to read its outputs
- * (the name of an {@link io.zoobench.detect.OutputAdapter}), the label → COCO category id map and the post-processing limits. Read
- * with {@link ZooManifest}; immutable and serializable, so Spark ships it to executors as is.
+ * One model of a zoo manifest: what it is (name, family, architecture, backbone, style, lr
+ * schedule), where its TorchScript file lives, how to feed it ({@link InputSpec}), how to read
+ * its outputs (the name of an {@link io.zoobench.detect.OutputAdapter}), the label → COCO
+ * category id map and the post-processing limits. Read with {@link ZooManifest}; immutable and
+ * serializable, so Spark ships it to executors as is.
  *
+ * @param family the model-zoo family (e.g. {@code Fast R-CNN}); the architecture when the
+ *     manifest gives none
  * @param artifact the model file: an absolute path or URI (any Hadoop file system), resolved
- *     against the manifest's folder when the manifest gives a relative one
+ *     against the manifest's folder when the manifest gives a relative one; it still holds a
+ *     {@code ${VAR}} that was not set when the manifest was read ({@link #artifactFile()})
  * @param labels model label → COCO category id (empty for proposals)
- * @param reference published numbers to compare with (e.g. {@code box_ap}), may be empty
+ * @param reference published numbers to compare with, keys from {@link #REFERENCE_KEYS}; a
+ *     figure that was not published is absent
  */
 public record ModelSpec(
     String name,
+    String family,
     String arch,
     String backbone,
     String style,
@@ -30,6 +41,20 @@ public record ModelSpec(
     int batchSize,
     Map<String, Double> reference,
     String source) implements Serializable {
+
+  /**
+   * The reference figures a manifest may give, in the model-zoo table's order: training memory
+   * (GB) and speed (s/iter), inference fps at batch 1 and 8, box AP, mask AP, proposal AR@1000
+   * (AP and AR as fractions, as zoobench reports them).
+   */
+  public static final List<String> REFERENCE_KEYS = List.of("train_mem_gb", "train_s_iter",
+      "fps", "fps_batch8", "box_ap", "mask_ap", "ar1000");
+
+  /** The reference figures that are fractions (AP, AR), not memory, seconds or fps. */
+  public static final Set<String> FRACTION_KEYS = Set.of("box_ap", "mask_ap", "ar1000");
+
+  /** {@code ${NAME}} in an artifact: replaced when the manifest is read, if NAME is set. */
+  static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
   /** How images are resized before the forward pass. */
   public enum Resize {
@@ -58,6 +83,21 @@ public record ModelSpec(
       boolean bgr,
       double pixelScale,
       boolean normalizedByModel) implements Serializable {}
+
+  /**
+   * The model file, for code that is about to read it. Refuses (one line naming the manifest,
+   * the model and the variable) an artifact whose {@code ${VAR}} was not set when the manifest
+   * was read: listing a manifest needs no model files, so that is no error before now.
+   */
+  public String artifactFile() {
+    Matcher m = VARIABLE.matcher(artifact);
+    if (m.find()) {
+      throw new InvalidInputException(source + ": model '" + name + "': artifact " + artifact
+          + ": " + m.group(1) + " is not set (an environment variable or a -D" + m.group(1)
+          + "=... system property)");
+    }
+    return artifact;
+  }
 
   /** The category id for a model label, or −1 when the label is not mapped. */
   public long categoryOf(long label) {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 
 /**
  * A zoo manifest: a YAML file under {@code conf/zoo/} listing models ({@link ModelSpec}).
@@ -25,6 +27,12 @@ import java.util.Set;
  * numbers, expected 3}. Unknown keys are refused, so a typo never silently falls back to a
  * default.
  *
+ * <p>{@code ${NAME}} in an {@code artifact} is replaced when the file is read, from the
+ * caller's variables, else the system property, else the environment variable NAME (e.g.
+ * {@code artifact: ${ZOO_ROOT}/ssd300.pt}). One that is not set stays in the text: listing a
+ * manifest needs no model files, so only {@link ModelSpec#artifactFile()} (and
+ * {@link #resolve}, which picks a model to run) refuse it.
+ *
  * <pre>
  * ModelSpec spec = ZooManifest.resolve("conf/zoo/demo.yaml#shapes-maskrcnn-tiny");
  * </pre>
@@ -32,8 +40,8 @@ import java.util.Set;
 public final class ZooManifest {
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
-  private static final Set<String> MODEL_KEYS = Set.of("name", "arch", "backbone", "style",
-      "lr_schedule", "artifact", "input", "output", "labels", "score_threshold",
+  private static final Set<String> MODEL_KEYS = Set.of("name", "family", "arch", "backbone",
+      "style", "lr_schedule", "artifact", "input", "output", "labels", "score_threshold",
       "max_detections", "mask_threshold", "batch_size", "reference");
   private static final Set<String> INPUT_KEYS = Set.of("resize", "scale", "size_divisor",
       "mean", "std", "channels", "pixel_scale", "normalized_by_model");
@@ -72,15 +80,43 @@ public final class ZooManifest {
     return String.join(", ", models.stream().map(ModelSpec::name).toList());
   }
 
-  /** {@code FILE.yaml[#name]}: reads the file and picks the model. */
+  /**
+   * {@code FILE.yaml[#name]}: reads the file and picks the model to run, refusing it when its
+   * artifact names a variable that is not set.
+   */
   public static ModelSpec resolve(String ref) {
     int hash = ref.lastIndexOf('#');
     String path = hash < 0 ? ref : ref.substring(0, hash);
     Redaction.checkNoCredentials("zoo manifest", path);
-    return read(Path.of(path)).model(hash < 0 ? null : ref.substring(hash + 1));
+    ModelSpec spec = read(Path.of(path)).model(hash < 0 ? null : ref.substring(hash + 1));
+    spec.artifactFile();
+    return spec;
   }
 
+  /** Reads {@code file}, taking {@code ${NAME}} from system properties and the environment. */
   public static ZooManifest read(Path file) {
+    return read(file, Map.of());
+  }
+
+  /**
+   * Reads {@code file}; {@code ${NAME}} in an artifact is taken from {@code variables}, else
+   * the system property NAME, else the environment variable NAME (an empty value is unset).
+   */
+  public static ZooManifest read(Path file, Map<String, String> variables) {
+    return read(file, name -> {
+      String v = variables.get(name);
+      if (v == null || v.isEmpty()) {
+        v = System.getProperty(name);
+      }
+      if (v == null || v.isEmpty()) {
+        v = System.getenv(name);
+      }
+      return v == null || v.isEmpty() ? null : v;
+    });
+  }
+
+  /** Reads {@code file} with {@code variables} (null: not set) as the only source of values. */
+  static ZooManifest read(Path file, Function<String, String> variables) {
     JsonNode root;
     String label = file.getFileName().toString();
     try {
@@ -98,7 +134,8 @@ public final class ZooManifest {
     Set<String> seen = new java.util.HashSet<>();
     int i = 0;
     for (JsonNode m : root.get("models")) {
-      ModelSpec spec = new ModelReader(label, i, m, file.toAbsolutePath().getParent()).read();
+      ModelSpec spec = new ModelReader(label, i, m, file.toAbsolutePath().getParent(),
+          variables).read();
       if (!seen.add(spec.name())) {
         throw new InvalidInputException(label + ": models[" + i + "]: duplicate name '"
             + spec.name() + "'");
@@ -117,12 +154,15 @@ public final class ZooManifest {
     private final String file;
     private final JsonNode node;
     private final Path dir;
+    private final Function<String, String> variables;
     private String where;
 
-    ModelReader(String file, int index, JsonNode node, Path dir) {
+    ModelReader(String file, int index, JsonNode node, Path dir,
+        Function<String, String> variables) {
       this.file = file;
       this.node = node;
       this.dir = dir;
+      this.variables = variables;
       this.where = "models[" + index + "]";
     }
 
@@ -147,24 +187,50 @@ public final class ZooManifest {
       int maxDets = integer(node, "max_detections", proposals ? 1000 : 100, 1, 100_000);
       double maskThreshold = number(node, "mask_threshold", 0.5, 0, 1);
       int batch = integer(node, "batch_size", 1, 1, 1024);
-      Map<String, Double> reference = new LinkedHashMap<>();
-      JsonNode ref = node.get("reference");
-      if (ref != null && !ref.isNull()) {
-        if (!ref.isObject()) {
-          throw bad("reference", "is not a mapping");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = ref.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isNumber()) {
-            throw bad("reference." + e.getKey(), "is not a number");
-          }
-          reference.put(e.getKey(), e.getValue().asDouble());
-        }
-      }
-      return new ModelSpec(name, text(node, "arch", null), text(node, "backbone", null),
+      String arch = text(node, "arch", null);
+      return new ModelSpec(name, text(node, "family", arch), arch, text(node, "backbone", null),
           text(node, "style", ""), text(node, "lr_schedule", ""), artifact(), input(), output,
-          Map.copyOf(labels), score, maxDets, maskThreshold, batch, Map.copyOf(reference),
-          file);
+          Map.copyOf(labels), score, maxDets, maskThreshold, batch, reference(), file);
+    }
+
+    /**
+     * The published figures. Names are checked like keys (a typo would drop a figure from the
+     * zoo table), a figure the page does not give is absent or null, and AP/AR must be
+     * fractions: 37.1 where 0.371 is meant is the mistake to catch.
+     */
+    private Map<String, Double> reference() {
+      JsonNode ref = node.get("reference");
+      if (ref == null || ref.isNull()) {
+        return Map.of();
+      }
+      if (!ref.isObject()) {
+        throw bad("reference", "is not a mapping");
+      }
+      Map<String, Double> reference = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = ref.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String key = e.getKey();
+        if (!ModelSpec.REFERENCE_KEYS.contains(key)) {
+          throw bad("reference." + key, "is not a known figure (known: "
+              + String.join(", ", ModelSpec.REFERENCE_KEYS) + ")");
+        }
+        if (e.getValue().isNull()) {
+          continue;
+        }
+        if (!e.getValue().isNumber()) {
+          throw bad("reference." + key, "is not a number");
+        }
+        double v = e.getValue().asDouble();
+        if (ModelSpec.FRACTION_KEYS.contains(key) && !(v >= 0 && v <= 1)) {
+          throw bad("reference." + key, "is " + e.getValue().asText()
+              + ", expected a fraction 0 to 1 (0.371 for 37.1%)");
+        }
+        if (!(v >= 0 && v < Double.POSITIVE_INFINITY)) {
+          throw bad("reference." + key, "is " + e.getValue().asText() + ", expected >= 0");
+        }
+        reference.put(key, v);
+      }
+      return Map.copyOf(reference);
     }
 
     /** The {@code output:} adapter's name, one of the registry's. */
@@ -182,13 +248,35 @@ public final class ZooManifest {
     }
 
     private String artifact() {
-      String a = text(node, "artifact", null);
+      String written = text(node, "artifact", null);
       // the artifact is read through Hadoop, printed and stored (runs.model_path)
-      Redaction.checkNoCredentials(file + ": " + where + ": artifact", a);
+      Redaction.checkNoCredentials(file + ": " + where + ": artifact", written);
+      if (ModelSpec.VARIABLE.matcher(written).replaceAll("").contains("${")) {
+        throw bad("artifact", "has a '${' that is not ${NAME} (NAME: letters, digits, '_')");
+      }
+      Matcher m = ModelSpec.VARIABLE.matcher(written);
+      StringBuilder out = new StringBuilder();
+      boolean unset = false;
+      while (m.find()) {
+        String value = variables.apply(m.group(1));
+        unset |= value == null;
+        m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
+      }
+      m.appendTail(out);
+      String a = out.toString();
+      if (unset) {
+        // never read in this form: ModelSpec.artifactFile() refuses it
+        return a;
+      }
+      if (!a.equals(written)) {
+        Redaction.checkNoCredentials(file + ": " + where + ": artifact " + written, a);
+      }
       if (a.contains("://") || a.startsWith("file:") || Path.of(a).isAbsolute()) {
         return a;
       }
-      return dir.resolve(a).normalize().toString();
+      // a relative ${ZOO_ROOT} means what it means in the shell that set it
+      return (written.startsWith("${") ? Path.of(a).toAbsolutePath() : dir.resolve(a))
+          .normalize().toString();
     }
 
     private Map<Long, Long> labels(boolean proposals) {

@@ -123,8 +123,8 @@ class DetectorModelFixtureIT {
   void aModelThatDoesNotFitItsOutputAdapterIsBadInputNamingTheFile() throws Exception {
     ModelSpec tv = ZooManifest.resolve(ROOT.resolve("conf/zoo/demo.yaml")
         + "#shapes-maskrcnn-tiny");
-    ModelSpec wrong = new ModelSpec(tv.name(), tv.arch(), tv.backbone(), tv.style(),
-        tv.lrSchedule(), tv.artifact(), tv.input(), "tensors", tv.labels(),
+    ModelSpec wrong = new ModelSpec(tv.name(), tv.family(), tv.arch(), tv.backbone(),
+        tv.style(), tv.lrSchedule(), tv.artifact(), tv.input(), "tensors", tv.labels(),
         tv.scoreThreshold(), tv.maxDetections(), tv.maskThreshold(), tv.batchSize(),
         tv.reference(), tv.source());
     byte[] png = Files.readAllBytes(VAL.resolve("images/000001.png"));

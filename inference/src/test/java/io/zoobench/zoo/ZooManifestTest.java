@@ -292,6 +292,139 @@ class ZooManifestTest {
     assertThat(back.categoryOf(2)).isEqualTo(18);
   }
 
+  @Test
+  void familyDefaultsToTheArchitecture() {
+    ZooManifest zoo = ZooManifest.read(write("zoo.yaml", """
+        models:
+          - {name: a, arch: Mask, family: Fast R-CNN, backbone: y, artifact: a.pt,
+             output: proposals, input: {resize: none, normalized_by_model: true}}
+          - {name: b, arch: RetinaNet, backbone: y, artifact: b.pt, output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+        """));
+
+    assertThat(zoo.model("a").family()).isEqualTo("Fast R-CNN");
+    assertThat(zoo.model("a").arch()).isEqualTo("Mask");
+    assertThat(zoo.model("b").family()).isEqualTo("RetinaNet");
+  }
+
+  @Test
+  void referenceFiguresNotPublishedAreAbsentWhetherNullOrLeftOut() {
+    ModelSpec m = ZooManifest.read(write("zoo.yaml", """
+        models:
+          - {name: a, arch: x, backbone: y, artifact: a.pt, output: proposals,
+             input: {resize: none, normalized_by_model: true},
+             reference: {train_mem_gb: 2.2, train_s_iter: 0.17, fps: 20.3, fps_batch8: null,
+                         box_ap: ~, ar1000: 0.522}}
+        """)).model("a");
+
+    assertThat(m.reference()).containsExactlyInAnyOrderEntriesOf(Map.of("train_mem_gb", 2.2,
+        "train_s_iter", 0.17, "fps", 20.3, "ar1000", 0.522));
+  }
+
+  /** One model whose artifact lies under ${ZOO_ROOT}, for the variable tests below. */
+  private Path underZooRoot(String artifact) {
+    return write("conf/zoo/roots.yaml", """
+        models:
+          - {name: a, arch: x, backbone: y, artifact: "%s", output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+          - {name: b, arch: x, backbone: y, artifact: b.pt, output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+        """.formatted(artifact));
+  }
+
+  @Test
+  void aVariableInTheArtifactIsReplacedByTheCallersValue() {
+    Path file = underZooRoot("${ZOO_ROOT}/mask_rcnn_r50_fpn_1x.pt");
+
+    ModelSpec local = ZooManifest.read(file, Map.of("ZOO_ROOT", "/models/mmdet")).model("a");
+    ModelSpec remote = ZooManifest.read(file, Map.of("ZOO_ROOT", "s3a://bucket/zoo"))
+        .model("a");
+
+    assertThat(local.artifact()).isEqualTo("/models/mmdet/mask_rcnn_r50_fpn_1x.pt");
+    assertThat(local.artifactFile()).isEqualTo(local.artifact());
+    assertThat(remote.artifactFile()).isEqualTo("s3a://bucket/zoo/mask_rcnn_r50_fpn_1x.pt");
+  }
+
+  @Test
+  void aRelativeValueIsTakenFromTheWorkingDirectoryAVariableInsideAPathFromTheManifest() {
+    Path file = underZooRoot("${ZOO_ROOT}/a.pt");
+    Path inside = write("conf/zoo/inside.yaml", """
+        models:
+          - {name: a, arch: x, backbone: y, artifact: "models/${SET}/a.pt", output: proposals,
+             input: {resize: none, normalized_by_model: true}}
+        """);
+
+    assertThat(ZooManifest.read(file, Map.of("ZOO_ROOT", "zoo-models")).model("a").artifact())
+        .isEqualTo(Path.of("zoo-models/a.pt").toAbsolutePath().toString());
+    assertThat(ZooManifest.read(inside, Map.of("SET", "v1")).model("a").artifact())
+        .isEqualTo(dir.resolve("conf/zoo/models/v1/a.pt").toAbsolutePath().toString());
+  }
+
+  @Test
+  void anUnsetVariableIsNoErrorUntilTheModelFileIsNeeded() {
+    Path file = underZooRoot("${ZOO_ROOT}/a.pt");
+
+    // the only source of values says "not set", whatever this machine's environment holds
+    ZooManifest zoo = ZooManifest.read(file, name -> null);
+
+    assertThat(zoo.models()).extracting(ModelSpec::name).containsExactly("a", "b");
+    assertThat(zoo.model("a").artifact()).isEqualTo("${ZOO_ROOT}/a.pt");
+    assertThat(zoo.model("b").artifactFile())
+        .isEqualTo(dir.resolve("conf/zoo/b.pt").toAbsolutePath().toString());
+    assertThatThrownBy(() -> zoo.model("a").artifactFile())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("roots.yaml: model 'a': artifact ${ZOO_ROOT}/a.pt: ZOO_ROOT is not set"
+            + " (an environment variable or a -DZOO_ROOT=... system property)");
+  }
+
+  @Test
+  void resolvePicksAModelToRunAndRefusesItsUnsetVariable() {
+    // a name no environment sets: read and resolve take the environment as it is
+    String unset = "ZOO_TEST_UNSET_ROOT_" + Long.toHexString(System.nanoTime());
+    Path file = underZooRoot("${" + unset + "}/a.pt");
+
+    assertThat(ZooManifest.read(file).models()).hasSize(2);
+    assertThat(ZooManifest.resolve(file + "#b").name()).isEqualTo("b");
+    assertThatThrownBy(() -> ZooManifest.resolve(file + "#a"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("roots.yaml: model 'a': artifact ${" + unset + "}/a.pt: "
+            + unset + " is not set");
+  }
+
+  @Test
+  void theCallersValueWinsOverASystemPropertyWhichWinsOverTheEnvironment() {
+    String name = "ZOO_TEST_PROPERTY_ROOT";
+    Path file = underZooRoot("${" + name + "}/a.pt");
+    System.setProperty(name, "/from/property");
+    try {
+      assertThat(ZooManifest.read(file).model("a").artifactFile())
+          .isEqualTo("/from/property/a.pt");
+      assertThat(ZooManifest.read(file, Map.of(name, "/from/caller")).model("a").artifact())
+          .isEqualTo("/from/caller/a.pt");
+      assertThat(ZooManifest.read(file, Map.of(name, "")).model("a").artifact())
+          .as("an empty value is unset").isEqualTo("/from/property/a.pt");
+    } finally {
+      System.clearProperty(name);
+    }
+    assertThat(System.getenv("HOME")).as("this test needs HOME set").isNotBlank();
+    Path home = underZooRoot("${HOME}/a.pt");
+    assertThat(ZooManifest.read(home).model("a").artifact())
+        .isEqualTo(Path.of(System.getenv("HOME"), "a.pt").toAbsolutePath().normalize()
+            .toString());
+  }
+
+  @Test
+  void aVariableWhoseValueHoldsCredentialsIsRefusedWithoutShowingThem() {
+    Path file = underZooRoot("${ZOO_ROOT}/a.pt");
+
+    assertThatThrownBy(() -> ZooManifest.read(file,
+            Map.of("ZOO_ROOT", "s3a://AKIAKEY:S3cr3t@bucket/zoo")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("roots.yaml: models[0] (a): artifact ${ZOO_ROOT}/a.pt"
+            + " s3a://bucket/zoo/a.pt: credentials in a path are refused")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AKIAKEY", "S3cr3t"));
+  }
+
   static Stream<Arguments> badManifests() {
     String m = "bad.yaml: models[0] (tiny): ";
     return Stream.of(
@@ -354,6 +487,23 @@ class ZooManifestTest {
         arguments("reference not a number",
             oneModelWith("output:", "reference: {box_ap: high}\n    output:"),
             m + "reference.box_ap is not a number"),
+        arguments("unknown reference figure",
+            oneModelWith("output:", "reference: {box_AP: 0.3}\n    output:"),
+            m + "reference.box_AP is not a known figure (known: train_mem_gb, train_s_iter, fps,"
+                + " fps_batch8, box_ap, mask_ap, ar1000)"),
+        arguments("AP as a percentage",
+            oneModelWith("output:", "reference: {box_ap: 37.1}\n    output:"),
+            m + "reference.box_ap is 37.1, expected a fraction 0 to 1 (0.371 for 37.1%)"),
+        arguments("AR as a percentage",
+            oneModelWith("output:", "reference: {ar1000: 51.1}\n    output:"),
+            m + "reference.ar1000 is 51.1, expected a fraction 0 to 1"),
+        arguments("negative fps", oneModelWith("output:", "reference: {fps: -3}\n    output:"),
+            m + "reference.fps is -3, expected >= 0"),
+        arguments("reference a list", oneModelWith("output:", "reference: [1]\n    output:"),
+            m + "reference is not a mapping"),
+        arguments("variable without its brace",
+            oneModelWith("artifact: tiny.pt", "artifact: ${ZOO_ROOT/tiny.pt"),
+            m + "artifact has a '${' that is not ${NAME}"),
         arguments("missing artifact", oneModelWith("    artifact: tiny.pt\n", ""),
             m + "artifact is missing"),
         arguments("artifact with credentials", oneModelWith("artifact: tiny.pt",

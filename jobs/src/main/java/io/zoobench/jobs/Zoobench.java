@@ -15,10 +15,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code zoobench} command line: one verb per job. Verbs that need no Spark ({@code eval},
- * {@code synth}, {@code bench}) never start it. Bad input ends with a one-line message naming
- * the file and record, and exit status 1; a usage error exits with 2. No argument's credentials
- * ({@code s3a://KEY:SECRET@bucket/x}) are ever printed: such an argument is refused before any
- * verb runs, and every message quoting arguments goes through {@link Redaction}.
+ * {@code synth}, {@code bench}, {@code zoo list}) never start it. Bad input ends with a one-line
+ * message naming the file and record, and exit status 1; a usage error exits with 2. No
+ * argument's credentials ({@code s3a://KEY:SECRET@bucket/x}) are ever printed: such an argument
+ * is refused before any verb runs, and every message quoting arguments goes through
+ * {@link Redaction}.
  *
  * <pre>
  * bin/zoobench eval --gt gt.json --dt dt.json --iou bbox
@@ -32,7 +33,7 @@ import picocli.CommandLine.Command;
     subcommands = {EvalCommand.class, ImportCommand.class, EvaluateCommand.class,
         DemoCommand.class, SqlCommand.class, ExportCommand.class, MaintenanceCommand.class,
         SynthCommand.class,
-        BenchCommand.class,
+        BenchCommand.class, ZooCommand.class,
         CommandLine.HelpCommand.class})
 public final class Zoobench implements Runnable {
   /** Exit status for input zoobench refuses (bad file, bad record). */
@@ -62,25 +63,26 @@ public final class Zoobench implements Runnable {
     cl.setParameterExceptionHandler(Zoobench::usageError);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       PrintWriter err = line.getErr();
-      String verb = line.getCommandName();
+      // "zoobench eval", "zoobench zoo list": a verb's verb is named with its parent
+      String verb = line.getCommandSpec().qualifiedName(" ");
       List<String> args = parsed == null ? List.of() : parsed.originalArgs();
       if (ex instanceof InvalidInputException) {
-        err.println("zoobench " + verb + ": " + Redaction.text(ex.getMessage(), values(args)));
+        err.println(verb + ": " + Redaction.text(ex.getMessage(), values(args)));
         err.flush();
         return EXIT_BAD_INPUT;
       }
       if (ex instanceof CommandLine.ParameterException pe) {
-        err.println("zoobench " + verb + ": " + Redaction.text(pe.getMessage(), values(args)));
+        err.println(verb + ": " + Redaction.text(pe.getMessage(), values(args)));
         err.flush();
         return 2;
       }
       // a bug, not bad input: one line here, the stack trace (without user info) in the log
       StringWriter trace = new StringWriter();
       ex.printStackTrace(new PrintWriter(trace));
-      org.slf4j.LoggerFactory.getLogger(Zoobench.class).error("zoobench {} failed: {}", verb,
+      org.slf4j.LoggerFactory.getLogger(Zoobench.class).error("{} failed: {}", verb,
           Redaction.text(trace.toString(), values(args)));
       String first = String.valueOf(ex.getMessage()).lines().findFirst().orElse("");
-      err.println("zoobench " + verb + ": internal error: " + ex.getClass().getSimpleName()
+      err.println(verb + ": internal error: " + ex.getClass().getSimpleName()
           + ": " + Redaction.text(first, values(args)) + " (please report it with"
           + " logs/zoobench.log)");
       err.flush();

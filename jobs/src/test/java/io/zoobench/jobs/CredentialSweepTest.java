@@ -38,7 +38,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * No verb prints, logs or stores a credential given in an argument. Sweeps every verb
  * {@link Zoobench} registers and, from picocli's {@link CommandSpec}, every option that takes a
  * value and every positional parameter (so a new flag is swept without editing this test; a new
- * verb fails until it has minimal valid arguments in {@link #BASE}). Each is given each
+ * verb fails until it has minimal valid arguments in {@link #BASE}). A verb with verbs of its own
+ * ({@code zoo list}) is swept through those. Each is given each
  * credential-bearing value in turn, the other arguments valid, so that without the refusal the
  * value would be read, printed, logged and stored.
  *
@@ -131,6 +132,8 @@ class CredentialSweepTest {
     base("eval", Map.of("--gt", gt, "--dt", dt, "--iou", "bbox",
         "--json", tmp.resolve("eval.json").toString(), "-q", ""));
     base("synth", Map.of("--images", "1", "--out", tmp.resolve("synth").toString()));
+    base("zoo list", Map.of("--manifest", home.resolve("conf/zoo/mmdet-v1.yaml").toString(),
+        "--format", "jsonl"));
     base("bench", Map.of("--cases", "1", "--workers", "1", "--data",
         tmp.resolve("bench-data").toString(), "--out", tmp.resolve("parity").toString(),
         "--shapes", tmp.resolve("shapes").toString(), "--python",
@@ -156,10 +159,30 @@ class CredentialSweepTest {
 
   /** The verbs picocli knows, in {@link #BASE}'s order (a verb missing there fails). */
   static List<CommandLine> verbs() {
-    Map<String, CommandLine> sub = Zoobench.commandLine().getSubcommands();
+    Map<String, CommandLine> leaves = new LinkedHashMap<>();
+    Zoobench.commandLine().getSubcommands().values().forEach(c -> addLeaves(c, leaves));
     assertThat(BASE.keySet()).as("every verb needs minimal valid arguments in BASE")
-        .containsAll(sub.keySet());
-    return BASE.keySet().stream().map(sub::get).toList();
+        .containsAll(leaves.keySet());
+    return BASE.keySet().stream().map(leaves::get).toList();
+  }
+
+  /** {@code verb}, or the verbs under it ({@code zoo list}), by {@link #verb} name. */
+  private static void addLeaves(CommandLine verb, Map<String, CommandLine> leaves) {
+    if (verb.getSubcommands().isEmpty()) {
+      leaves.put(verb(verb), verb);
+    } else {
+      verb.getSubcommands().values().forEach(c -> addLeaves(c, leaves));
+    }
+  }
+
+  /** The verb's words after {@code zoobench}: {@code eval}, {@code zoo list}. */
+  static String verb(CommandLine verb) {
+    return verb.getCommandSpec().qualifiedName(" ").substring("zoobench ".length());
+  }
+
+  /** The verb's words as arguments. */
+  private static List<String> words(String verb) {
+    return List.of(verb.split(" "));
   }
 
   /** What the sweep gives a value: every option that takes one, every positional. */
@@ -192,7 +215,7 @@ class CredentialSweepTest {
     for (CommandLine verb : verbs()) {
       for (ArgSpec a : swept(verb.getCommandSpec())) {
         if (textLike(a)) {
-          paths.add(verb.getCommandName() + " " + name(a));
+          paths.add(verb(verb) + " " + name(a));
         }
       }
     }
@@ -201,14 +224,14 @@ class CredentialSweepTest {
         "evaluate --images", "evaluate --model", "evaluate --warehouse", "demo --warehouse",
         "sql --file", "sql --warehouse", "sql SQL", "export --warehouse", "export --out",
         "maintenance --warehouse", "synth --out", "bench --data", "bench --out",
-        "bench --python", "bench --shapes");
+        "bench --python", "bench --shapes", "zoo list --manifest");
   }
 
   @Test
   void noVerbPrintsLogsOrStoresACredential() throws IOException {
     int runs = 0;
     for (CommandLine verb : verbs()) {
-      String v = verb.getCommandName();
+      String v = verb(verb);
       Args base = BASE.get(v);
       for (ArgSpec a : swept(verb.getCommandSpec())) {
         boolean map = Map.class.isAssignableFrom(a.type());
@@ -218,7 +241,7 @@ class CredentialSweepTest {
             values.add("spark.hadoop.zoobench.sweep=" + s.value());
           }
           for (String value : values) {
-            List<String> args = new ArrayList<>(List.of(v));
+            List<String> args = new ArrayList<>(words(v));
             args.addAll(base.with(a, value, false));
             Cli.Result r = run(args);
             runs++;
@@ -238,7 +261,7 @@ class CredentialSweepTest {
         }
         if (a instanceof OptionSpec) {
           // --option=value: picocli splits it, messages may quote it whole
-          List<String> args = new ArrayList<>(List.of(v));
+          List<String> args = new ArrayList<>(words(v));
           args.addAll(base.with(a, SECRETS.get(0).value(), true));
           assertThat(run(args).exit()).isNotZero();
           runs++;
@@ -246,12 +269,14 @@ class CredentialSweepTest {
       }
       // what picocli quotes verbatim: unmatched arguments, unknown options, a mistyped verb
       for (String odd : List.of(SECRETS.get(1).value(), "--no-such=" + SECRETS.get(2).value())) {
-        List<String> args = new ArrayList<>(List.of(v));
+        List<String> args = new ArrayList<>(words(v));
         args.addAll(base.with(null, null, false));
         args.add(odd);
         assertThat(run(args).exit()).isNotZero();
       }
-      assertThat(run(List.of(v + "x", SECRETS.get(4).value())).exit()).isNotZero();
+      List<String> typo = new ArrayList<>(words(v + "x"));
+      typo.add(SECRETS.get(4).value());
+      assertThat(run(typo).exit()).isNotZero();
       runs += 3;
     }
     assertThat(run(List.of(SECRETS.get(5).value())).exit()).isNotZero();
