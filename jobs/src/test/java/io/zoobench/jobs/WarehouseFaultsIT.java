@@ -143,9 +143,21 @@ class WarehouseFaultsIT {
     assertThat(good.exit()).isZero();
     assertOnlyCliLines(good);
     Visible old = visible(w, "good");
-    CliProcess.Result r = importRun(w, "good", tmp.resolve("typo.json"));
+    // a file that does not exist is refused before the run starts: nothing recorded
+    CliProcess.Result typo = importRun(w, "good", tmp.resolve("typo.json"));
+    assertThat(typo.exit()).as("%s", typo).isEqualTo(1);
+    assertThat(typo.output()).contains("typo.json: no such file");
+    assertOnlyCliLines(typo);
+    assertThat(visible(w, "good")).isEqualTo(old);
+    // a bad record found by a task fails the rerun: recorded as a failed attempt, good run kept
+    String text = Files.readString(newResults);
+    int last = text.lastIndexOf("\"score\"");
+    Path bad = tmp.resolve("bad-record.json");
+    Files.writeString(bad, text.substring(0, last) + text.substring(last)
+        .replaceFirst("\"score\"\\s*:\\s*[0-9.eE+-]+", "\"score\": \"high\""));
+    CliProcess.Result r = importRun(w, "good", bad);
     assertThat(r.exit()).as("%s", r).isEqualTo(1);
-    assertThat(r.output()).contains("typo.json: no such file");
+    assertThat(r.output()).contains("bad-record.json: results[");
     assertOnlyCliLines(r);
     assertThat(visible(w, "good")).isEqualTo(old);
     Warehouse wh = Warehouse.open(spark, w.toString());
@@ -154,7 +166,7 @@ class WarehouseFaultsIT {
         .containsExactlyInAnyOrder("succeeded", "failed");
     assertThat(wh.table(Tables.FAILURES).where("run_id = 'good'").collectAsList())
         .singleElement().satisfies(f -> assertThat(f.<String>getAs("message"))
-            .contains("no such file"));
+            .contains("score"));
   }
 
   /** Spark's, Hadoop's and Iceberg's log lines and stack traces go to the log file only. */
