@@ -34,9 +34,9 @@ class SqlCommandTest {
   private static ReferenceCases.Mode perfect;
   private static ReferenceCases.Mode boxes;
 
-  /** Run a: case 01 bbox,segm; run b: case 08 (boxes only); run c: failed (no annotations). */
+  /** Run a: case 01 bbox,segm; run b: case 08 (boxes only); run c: failed (a bad record). */
   @BeforeAll
-  static void importRuns() {
+  static void importRuns() throws java.io.IOException {
     LocalSpark.get();
     perfect = ImportCommandTest.mode("01_", "bbox");
     boxes = ImportCommandTest.mode("08_", "bbox");
@@ -48,8 +48,14 @@ class SqlCommandTest {
         boxes.dt().toString(), "--iou", "bbox", "--warehouse", warehouse.toString(),
         "--run-id", "b", "--model", "boxes");
     assertThat(b.exit()).as("%s", b).isZero();
-    Cli.Result c = Cli.run("import", "--annotations", warehouse.resolve("nope.json").toString(),
-        "--results", boxes.dt().toString(), "--iou", "bbox", "--warehouse",
+    // found by a task, so the run is recorded as failed (a missing file is refused before)
+    String text = java.nio.file.Files.readString(boxes.dt());
+    int last = text.lastIndexOf("\"score\"");
+    java.nio.file.Path bad = warehouse.resolve("c-bad.json");
+    java.nio.file.Files.writeString(bad, text.substring(0, last) + text.substring(last)
+        .replaceFirst("\"score\"\\s*:\\s*[0-9.eE+-]+", "\"score\": \"high\""));
+    Cli.Result c = Cli.run("import", "--annotations", boxes.gt().toString(),
+        "--results", bad.toString(), "--iou", "bbox", "--warehouse",
         warehouse.toString(), "--run-id", "c", "--model", "missing");
     assertThat(c.exit()).as("%s", c).isEqualTo(Zoobench.EXIT_BAD_INPUT);
   }
@@ -108,7 +114,8 @@ class SqlCommandTest {
     assertThat(runs.get(0).has("message")).as("null fields are printed").isTrue();
     assertThat(runs.get(0).get("message").isNull()).isTrue();
     assertThat(runs.get(2).get("status").asText()).isEqualTo("failed");
-    assertThat(runs.get(2).get("message").asText()).contains("nope.json").contains("no such file");
+    assertThat(runs.get(2).get("message").asText()).contains("-bad.json: results[")
+        .contains("score");
 
     List<JsonNode> failures = jsonLines(sql("--format", "jsonl",
         "SELECT run_id, image_id, file, stage, message FROM failures"));
