@@ -40,7 +40,8 @@ class TableSchemaTest {
             Timestamp.valueOf("2026-11-29 10:01:00")),
         new RunRow.Environment("local[2]", "4.1.1", 1, null),
         new RunRow.Counts(50L, 0L, 1062L, 1.5, 9.25, 0.125), "0.1.0+g1a2b3c4",
-        RunRow.ModelInfo.NONE, new RunRow.ModelFile("ab12", 3_000_000_000L));
+        RunRow.ModelInfo.NONE, new RunRow.ModelFile("ab12", 3_000_000_000L),
+        new RunRow.ZooReference("RPN", 20.5, null, null, null, 0.511));
     PredictionRow p = new PredictionRow("r1", 7, 3, new double[] {1.5, 2, 3, 4}, 0.9,
         new PredictionRow.Mask(new int[] {4, 3}, "52203"), 40);
     PredictionRow empty = new PredictionRow("r1", 8, 3, new double[0], null, null, 41);
