@@ -102,7 +102,7 @@ class EvaluateCommandIT {
         .containsExactly("bbox", "segm");
 
     Cli.Result zoo = Cli.run("sql", "--warehouse", warehouse.toString(), "--format", "jsonl",
-        "SELECT model, arch, fps_end_to_end, fps_compute, box_ap, mask_ap, ar1000 FROM zoo"
+        "SELECT model, arch, fps_end_to_end, fps_compute, box_ap, mask_ap, ar1000 FROM zoo_history"
             + " WHERE run_id = 'demo'");
     assertThat(zoo.exit()).as(zoo.toString()).isZero();
     JsonNode row = readLine(zoo.out());

@@ -460,7 +460,7 @@ public final class Warehouse {
       "  z.images_failed, z.devices",
       "FROM (SELECT r.run_id, r.model, r.family, r.arch, r.backbone, r.style, r.lr_schedule,",
       "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb,",
-      "  t.peak_device_memory_mb / 1024.0 AS memory,",
+      "  t.peak_device_memory_mb / 1024 AS memory,",
       "  max(CASE WHEN m.iou_type = 'bbox' AND m.metric = 'AP' THEN m.value END) AS box_ap,",
       "  max(CASE WHEN m.iou_type = 'segm' AND m.metric = 'AP' THEN m.value END) AS mask_ap,",
       "  max(CASE WHEN m.iou_type = 'proposal' AND m.metric = 'AR@1000' THEN m.value END)"
@@ -474,7 +474,7 @@ public final class Warehouse {
           + " AS fps_end_to_end,",
       "    sum(images - warmup_images) / sum((images - warmup_images) / fps_compute)"
           + " AS fps_compute,",
-      "    max(peak_device_memory_bytes) / 1048576.0 AS peak_device_memory_mb",
+      "    CAST(max(peak_device_memory_bytes) AS DOUBLE) / 1048576 AS peak_device_memory_mb",
       "  FROM timings WHERE images > warmup_images GROUP BY run_id) t ON t.run_id = r.run_id",
       "LEFT JOIN metrics m ON m.run_id = r.run_id",
       "WHERE r.status = 'succeeded'",

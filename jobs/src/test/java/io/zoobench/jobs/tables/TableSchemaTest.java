@@ -21,7 +21,8 @@ class TableSchemaTest {
   void columnsComeFromComponentsInOrder() {
     assertThat(RunRow.TABLE.schema().fieldNames()).startsWith("run_id", "attempt_id", "model")
         .endsWith("code_version", "arch", "backbone", "style", "lr_schedule", "model_path",
-            "model_sha256", "model_bytes");
+            "model_sha256", "model_bytes", "family", "ref_fps", "ref_train_mem_gb",
+            "ref_box_ap", "ref_mask_ap", "ref_ar1000");
     assertThat(PerCategoryRow.TABLE.schema().fieldNames()).containsExactly("run_id", "model",
         "iou_type", "category_id", "name", "AP", "AP50", "AP75", "APs", "APm", "APl");
     assertThat(PredictionRow.TABLE.schema().apply("segmentation").dataType().simpleString())
