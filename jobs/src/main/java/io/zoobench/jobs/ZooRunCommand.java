@@ -79,7 +79,8 @@ public final class ZooRunCommand implements Callable<Integer> {
   boolean force;
 
   @Option(names = "--zoo-root", paramLabel = "DIR",
-      description = "Value of ${ZOO_ROOT} in the manifest's artifacts (default: the ZOO_ROOT"
+      // $$ : picocli would put the ZOO_ROOT property's value in place of ${ZOO_ROOT}
+      description = "Value of $${ZOO_ROOT} in the manifest's artifacts (default: the ZOO_ROOT"
           + " system property, then environment variable).")
   String zooRoot;
 
