@@ -92,7 +92,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(),
         run.master, run.conf);
     RunLifecycle.Completed c = new RunLifecycle(spark, err).run(new EvaluateJob(
-        new EvaluateJob.Options(annotations, images, model, modelSpec, run.warehouse, id,
+        new EvaluateJob.Options("evaluate", annotations, images, model, modelSpec,
+            run.warehouse, id,
             shards, maxFailedShare, run.partitions), gt));
     printZooRow(out, modelSpec, c.result());
     out.println(String.format(Locale.ROOT,

@@ -143,6 +143,9 @@ class CredentialSweepTest {
         "--warehouse", wh, "--run-id", "sweep-import", "--master", "local[1]"));
     base("evaluate", Map.of("--annotations", gt, "--images", images, "--model", model,
         "--warehouse", wh, "--run-id", "sweep-evaluate", "--master", "local[1]"));
+    base("zoo run", Map.of("--manifest", home.resolve("conf/zoo/demo.yaml").toString(),
+        "--annotations", gt, "--images", images, "--models", "shapes-rpn-tiny", "--zoo-root",
+        tmp.toString(), "--warehouse", wh, "--master", "local[1]"));
     base("demo", Map.of("--warehouse", wh, "--run-id", "sweep-demo", "--master", "local[1]"));
     base("sql", Map.of("--warehouse", wh, "--master", "local[1]"), "SELECT 1");
     base("export", Map.of("--warehouse", wh, "--out", tmp.resolve("export").toString(),
@@ -224,7 +227,9 @@ class CredentialSweepTest {
         "evaluate --images", "evaluate --model", "evaluate --warehouse", "demo --warehouse",
         "sql --file", "sql --warehouse", "sql SQL", "export --warehouse", "export --out",
         "maintenance --warehouse", "synth --out", "bench --data", "bench --out",
-        "bench --python", "bench --shapes", "zoo list --manifest");
+        "bench --python", "bench --shapes", "zoo list --manifest", "zoo run --manifest",
+        "zoo run --annotations", "zoo run --images", "zoo run --zoo-root",
+        "zoo run --warehouse");
   }
 
   @Test

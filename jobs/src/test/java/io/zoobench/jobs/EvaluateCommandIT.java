@@ -102,8 +102,8 @@ class EvaluateCommandIT {
         .containsExactly("bbox", "segm");
 
     Cli.Result zoo = Cli.run("sql", "--warehouse", warehouse.toString(), "--format", "jsonl",
-        "SELECT model, arch, fps_end_to_end, fps_compute, box_ap, mask_ap, ar1000 FROM zoo"
-            + " WHERE run_id = 'demo'");
+        "SELECT model, arch, fps_end_to_end, fps_compute, box_ap, mask_ap, ar1000"
+            + " FROM zoo_history WHERE run_id = 'demo'");
     assertThat(zoo.exit()).as(zoo.toString()).isZero();
     JsonNode row = readLine(zoo.out());
     assertThat(row.path("model").asText()).isEqualTo("shapes-maskrcnn-tiny");

@@ -15,7 +15,7 @@ public interface RunJob {
   /**
    * What a run is before it starts.
    *
-   * @param verb the CLI verb ({@code import}, {@code evaluate})
+   * @param verb the CLI verb ({@code import}, {@code evaluate}, {@code zoo run})
    * @param runId the run id: a partition of every table
    * @param warehouse where the run is written
    * @param model the model name recorded with every row
@@ -28,10 +28,12 @@ public interface RunJob {
    *     them), else null
    * @param modelInfo the zoo manifest's description of the model, or
    *     {@link RunRow.ModelInfo#NONE}
+   * @param zooReference the model's family and published figures from its zoo manifest, or
+   *     {@link RunRow.ZooReference#NONE}
    */
   record Spec(String verb, String runId, String warehouse, String model, String dataset,
       Map<String, String> inputs, String primaryInput, String resultsPath,
-      String plannedIouTypes, RunRow.ModelInfo modelInfo) {}
+      String plannedIouTypes, RunRow.ModelInfo modelInfo, RunRow.ZooReference zooReference) {}
 
   /** What the run is. */
   Spec spec();

@@ -212,7 +212,7 @@ public final class RunLifecycle {
     RunRow.Environment env = new RunRow.Environment(Redact.path(spark.sparkContext().master()),
         spark.version(), SparkSupport.executors(spark), devices);
     return new RunRow(spec.runId(), attempt.attemptId(), subject, outcome, env, counts,
-        codeVersion(), spec.modelInfo(), ctx.modelFile());
+        codeVersion(), spec.modelInfo(), ctx.modelFile(), spec.zooReference());
   }
 
   private static Timestamp now() {

@@ -49,9 +49,14 @@ import org.apache.spark.sql.SparkSession;
 public final class EvaluateJob implements RunJob {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What to run; built by the CLI. */
-  public record Options(String annotations, String images, String modelRef, ModelSpec spec,
-      String warehouse, String runId, int shards, double maxFailedShare, int partitions) {}
+  /**
+   * What to run; built by the CLI.
+   *
+   * @param verb the CLI verb recorded with the attempt ({@code evaluate}, {@code zoo run})
+   */
+  public record Options(String verb, String annotations, String images, String modelRef,
+      ModelSpec spec, String warehouse, String runId, int shards, double maxFailedShare,
+      int partitions) {}
 
   private final Options o;
   private final CompletableFuture<Annotations> annotations;
@@ -68,16 +73,24 @@ public final class EvaluateJob implements RunJob {
     inputs.put("--annotations", o.annotations());
     inputs.put("--images", o.images());
     ModelSpec s = o.spec();
-    return new Spec("evaluate", o.runId(), o.warehouse(), s.name(),
+    return new Spec(o.verb(), o.runId(), o.warehouse(), s.name(),
         new Path(o.annotations()).getName(), inputs, o.modelRef(), o.images(), null,
         new RunRow.ModelInfo(s.arch(), s.backbone(), s.style(), s.lrSchedule(),
-            Redact.path(s.artifact())));
+            Redact.path(s.artifact())), zooReference(s));
+  }
+
+  /** The manifest's family and published figures of {@code s}, as the runs row keeps them. */
+  static RunRow.ZooReference zooReference(ModelSpec s) {
+    Map<String, Double> r = s.reference();
+    return new RunRow.ZooReference(s.family(), r.get("fps"), r.get("train_mem_gb"),
+        r.get("box_ap"), r.get("mask_ap"), r.get("ar1000"));
   }
 
   @Override
   public ObjectNode config() {
     ModelSpec s = o.spec();
     ObjectNode c = JSON.createObjectNode();
+    // the job, not the CLI verb: evaluate and zoo run compute the same rows from the same inputs
     c.put("verb", "evaluate");
     c.put("annotations", Redact.path(o.annotations()));
     c.put("images", Redact.path(o.images()));
@@ -226,7 +239,7 @@ public final class EvaluateJob implements RunJob {
    * The model file's lower-case hex sha256 and size, of the bytes as read (once, on the
    * driver): what the runs row records and the checkpoints' digest covers.
    */
-  static RunRow.ModelFile modelFile(SparkSession spark, ModelSpec spec) {
+  public static RunRow.ModelFile modelFile(SparkSession spark, ModelSpec spec) {
     Path p = new Path(spec.artifact());
     try (java.io.InputStream in = SparkSupport.fileSystem(p,
         spark.sparkContext().hadoopConfiguration()).open(p)) {
@@ -292,12 +305,30 @@ public final class EvaluateJob implements RunJob {
     }
   }
 
+  /**
+   * Refuses, on record (a failed run), a model whose file cannot be run: an artifact with an
+   * unset {@code ${VAR}}, a file that is absent or not a TorchScript archive (a zip). The CLI of
+   * {@code evaluate} checks the same before Spark starts; a zoo run relies on this check, so
+   * that one bad model is a failed run while the others go on.
+   */
   private static void checkModelFile(SparkSession spark, ModelSpec spec) {
-    Path p = new Path(spec.artifact());
+    Path p = new Path(spec.artifactFile());
     try {
       FileSystem fs = SparkSupport.fileSystem(p, spark.sparkContext().hadoopConfiguration());
       if (!fs.getFileStatus(p).isFile()) {
         throw new java.io.FileNotFoundException(p.toString());
+      }
+      byte[] magic = new byte[4];
+      int n = 0;
+      try (java.io.InputStream in = fs.open(p)) {
+        for (int r; n < 4 && (r = in.read(magic, n, 4 - n)) > 0; ) {
+          n += r;
+        }
+      }
+      if (n < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
+        throw new InvalidInputException(spec.source() + ": model " + spec.name()
+            + ": artifact " + Redact.path(spec.artifact()) + " is not a TorchScript file"
+            + " (those are zip archives; docs/models.md says how to export one)");
       }
     } catch (java.io.FileNotFoundException e) {
       throw new InvalidInputException(spec.source() + ": model " + spec.name()

@@ -60,7 +60,7 @@ public final class ImportJob implements RunJob {
     return new Spec("import", o.runId(), o.warehouse(), o.model(),
         new Path(o.annotations()).getName(), inputs, o.results(), o.results(),
         String.join(",", o.evaluations().stream().map(EvalParams::label).toList()),
-        RunRow.ModelInfo.NONE);
+        RunRow.ModelInfo.NONE, RunRow.ZooReference.NONE);
   }
 
   @Override

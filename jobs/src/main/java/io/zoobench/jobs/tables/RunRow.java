@@ -8,7 +8,8 @@ import java.sql.Timestamp;
  * succeeds; a failed rerun leaves a succeeded run's row as it was. Its columns come in groups
  * filled by different parties: what the run evaluates (the job), how it ended (the lifecycle),
  * where it ran (Spark), its counts, the code, the model's zoo metadata and the model file that
- * ran ({@code evaluate} and zoo runs).
+ * ran ({@code evaluate} and zoo runs), and the model's family and published figures (last, so a
+ * table of an older zoobench, which gets them appended, has the same column order).
  */
 public record RunRow(
     String runId,
@@ -19,7 +20,8 @@ public record RunRow(
     @Inline Counts counts,
     String codeVersion,
     @Inline ModelInfo modelInfo,
-    @Inline ModelFile modelFile) implements java.io.Serializable {
+    @Inline ModelFile modelFile,
+    @Inline ZooReference zooReference) implements java.io.Serializable {
 
   public static final TableSchema<RunRow> TABLE = TableSchema.of("runs", RunRow.class);
 
@@ -66,5 +68,16 @@ public record RunRow(
    */
   public record ModelFile(String modelSha256, Long modelBytes) implements java.io.Serializable {
     public static final ModelFile NONE = new ModelFile(null, null);
+  }
+
+  /**
+   * The zoo manifest's family of the model and the figures its model-zoo page publishes
+   * ({@code reference:} in the manifest), recorded with the run so the {@code zoo} view can set
+   * measured against published without the manifest; nulls for {@code import} and for figures
+   * not published. AP and AR are fractions; memory is training memory in GB, as published.
+   */
+  public record ZooReference(String family, Double refFps, Double refTrainMemGb,
+      Double refBoxAp, Double refMaskAp, Double refAr1000) implements java.io.Serializable {
+    public static final ZooReference NONE = new ZooReference(null, null, null, null, null, null);
   }
 }

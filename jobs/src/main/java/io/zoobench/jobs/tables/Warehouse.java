@@ -431,19 +431,42 @@ public final class Warehouse {
     return first;
   }
 
+  /** The columns of the {@code zoo} and {@code zoo_history} views, in order. */
+  private static final String ZOO_COLUMNS = String.join(" ", "model, family, arch, backbone,",
+      "style, lr_schedule, run_id, finished_at, fps, fps_ref, fps_delta, memory, memory_ref,",
+      "memory_delta, box_ap, box_ap_ref, box_ap_delta, mask_ap, mask_ap_ref, mask_ap_delta,",
+      "ar1000, ar1000_ref, ar1000_delta, fps_end_to_end, fps_compute, peak_device_memory_mb,",
+      "images_total, images_failed, devices");
+
   /**
    * The model-zoo table people know from MMDetection's and Detectron2's pages, one row per
-   * succeeded run: model, arch, backbone, style, lr schedule, fps per task (end-to-end and
-   * compute, warm-up excluded, from the shards' timings), peak device memory, box AP, mask AP,
-   * AR@1000. Runs of {@code import} have no fps.
+   * succeeded run (the {@code zoo_history} view): the model's family, arch, backbone, style and
+   * lr schedule; fps per task (end-to-end and compute, warm-up excluded, from the shards'
+   * timings), peak device memory, box AP, mask AP and AR@1000 as measured; next to each the
+   * figure the zoo manifest published ({@code _ref}, recorded with the run) and the difference
+   * measured − published ({@code _delta}). {@code memory} is the peak device memory of
+   * inference in GiB, {@code memory_ref} the published training memory: a hint, not a like for
+   * like. Runs of {@code import} have no fps and no published figures.
    */
-  public static final String ZOO_VIEW = String.join("\n",
-      "SELECT r.run_id, r.model, r.arch, r.backbone, r.style, r.lr_schedule,",
+  public static final String ZOO_HISTORY_VIEW = String.join("\n",
+      "SELECT z.model, z.family, z.arch, z.backbone, z.style, z.lr_schedule, z.run_id,",
+      "  z.finished_at,",
+      "  z.fps_end_to_end AS fps, z.fps_ref, z.fps_end_to_end - z.fps_ref AS fps_delta,",
+      "  z.memory, z.memory_ref, z.memory - z.memory_ref AS memory_delta,",
+      "  z.box_ap, z.box_ap_ref, z.box_ap - z.box_ap_ref AS box_ap_delta,",
+      "  z.mask_ap, z.mask_ap_ref, z.mask_ap - z.mask_ap_ref AS mask_ap_delta,",
+      "  z.ar1000, z.ar1000_ref, z.ar1000 - z.ar1000_ref AS ar1000_delta,",
+      "  z.fps_end_to_end, z.fps_compute, z.peak_device_memory_mb, z.images_total,",
+      "  z.images_failed, z.devices",
+      "FROM (SELECT r.run_id, r.model, r.family, r.arch, r.backbone, r.style, r.lr_schedule,",
       "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb,",
+      "  t.peak_device_memory_mb / 1024 AS memory,",
       "  max(CASE WHEN m.iou_type = 'bbox' AND m.metric = 'AP' THEN m.value END) AS box_ap,",
       "  max(CASE WHEN m.iou_type = 'segm' AND m.metric = 'AP' THEN m.value END) AS mask_ap,",
       "  max(CASE WHEN m.iou_type = 'proposal' AND m.metric = 'AR@1000' THEN m.value END)"
           + " AS ar1000,",
+      "  r.ref_fps AS fps_ref, r.ref_train_mem_gb AS memory_ref, r.ref_box_ap AS box_ap_ref,",
+      "  r.ref_mask_ap AS mask_ap_ref, r.ref_ar1000 AS ar1000_ref,",
       "  r.images_total, r.images_failed, r.devices, r.finished_at",
       "FROM runs r",
       "LEFT JOIN (SELECT run_id,",
@@ -451,23 +474,35 @@ public final class Warehouse {
           + " AS fps_end_to_end,",
       "    sum(images - warmup_images) / sum((images - warmup_images) / fps_compute)"
           + " AS fps_compute,",
-      "    max(peak_device_memory_bytes) / 1048576.0 AS peak_device_memory_mb",
+      "    CAST(max(peak_device_memory_bytes) AS DOUBLE) / 1048576 AS peak_device_memory_mb",
       "  FROM timings WHERE images > warmup_images GROUP BY run_id) t ON t.run_id = r.run_id",
       "LEFT JOIN metrics m ON m.run_id = r.run_id",
       "WHERE r.status = 'succeeded'",
-      "GROUP BY r.run_id, r.model, r.arch, r.backbone, r.style, r.lr_schedule,",
-      "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb, r.images_total,",
-      "  r.images_failed, r.devices, r.finished_at");
+      "GROUP BY r.run_id, r.model, r.family, r.arch, r.backbone, r.style, r.lr_schedule,",
+      "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb, r.ref_fps,",
+      "  r.ref_train_mem_gb, r.ref_box_ap, r.ref_mask_ap, r.ref_ar1000, r.images_total,",
+      "  r.images_failed, r.devices, r.finished_at) z");
+
+  /**
+   * The model-zoo table: {@link #ZOO_HISTORY_VIEW}'s row of each model's latest succeeded run
+   * (by finished_at, then run id); the earlier runs stay in {@code zoo_history} and the tables.
+   */
+  public static final String ZOO_VIEW = String.join("\n",
+      "SELECT " + ZOO_COLUMNS + " FROM (SELECT h.*, row_number() OVER"
+          + " (PARTITION BY h.model ORDER BY h.finished_at DESC, h.run_id DESC) AS latest",
+      "  FROM (" + ZOO_HISTORY_VIEW + ") h)",
+      "WHERE latest = 1");
 
   /**
    * Registers every table as a temporary view of its name (published rows only) and the
-   * {@code zoo} view: as the warehouse is now ({@code at} null) or at the snapshots {@code at}
+   * {@code zoo} and {@code zoo_history} views: as the warehouse is now ({@code at} null) or at the snapshots {@code at}
    * names (see {@link #snapshotsAsOf(long)}).
    */
   public void registerViews(Map<TableSchema<?>, Long> at) {
     for (TableSchema<?> t : Tables.all()) {
       session.sql(viewSql(t, at)).createOrReplaceTempView(t.name());
     }
+    session.sql(ZOO_HISTORY_VIEW).createOrReplaceTempView("zoo_history");
     session.sql(ZOO_VIEW).createOrReplaceTempView("zoo");
   }
 }

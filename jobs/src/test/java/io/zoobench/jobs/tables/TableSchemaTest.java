@@ -21,7 +21,8 @@ class TableSchemaTest {
   void columnsComeFromComponentsInOrder() {
     assertThat(RunRow.TABLE.schema().fieldNames()).startsWith("run_id", "attempt_id", "model")
         .endsWith("code_version", "arch", "backbone", "style", "lr_schedule", "model_path",
-            "model_sha256", "model_bytes");
+            "model_sha256", "model_bytes", "family", "ref_fps", "ref_train_mem_gb",
+            "ref_box_ap", "ref_mask_ap", "ref_ar1000");
     assertThat(PerCategoryRow.TABLE.schema().fieldNames()).containsExactly("run_id", "model",
         "iou_type", "category_id", "name", "AP", "AP50", "AP75", "APs", "APm", "APl");
     assertThat(PredictionRow.TABLE.schema().apply("segmentation").dataType().simpleString())
@@ -40,7 +41,8 @@ class TableSchemaTest {
             Timestamp.valueOf("2026-11-29 10:01:00")),
         new RunRow.Environment("local[2]", "4.1.1", 1, null),
         new RunRow.Counts(50L, 0L, 1062L, 1.5, 9.25, 0.125), "0.1.0+g1a2b3c4",
-        RunRow.ModelInfo.NONE, new RunRow.ModelFile("ab12", 3_000_000_000L));
+        RunRow.ModelInfo.NONE, new RunRow.ModelFile("ab12", 3_000_000_000L),
+        new RunRow.ZooReference("RPN", 20.5, null, null, null, 0.511));
     PredictionRow p = new PredictionRow("r1", 7, 3, new double[] {1.5, 2, 3, 4}, 0.9,
         new PredictionRow.Mask(new int[] {4, 3}, "52203"), 40);
     PredictionRow empty = new PredictionRow("r1", 8, 3, new double[0], null, null, 41);
