@@ -20,22 +20,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DJL runs the committed TorchScript fixtures (fixtures/README.md) as PyTorch ran them: on every
- * val image the same detections as the Python model's own (fixtures/expected), boxes and scores
- * within 1e-4, masks nearly identical, and the same AP as pycocotools computed on the Python
- * detections (within a narrow band).
+ * DJL runs the committed TorchScript fixtures (fixtures/README.md, every model of
+ * conf/zoo/fixtures.yaml) as PyTorch ran them: on every val image the same detections as the
+ * Python model's own (fixtures/expected), boxes within 1e-4, scores within 1e-4 (1e-5 for the
+ * detector-family models), masks nearly identical, and the same AP as pycocotools computed on
+ * the Python detections (within a narrow band). libtorch 2.7.1 is not the torch that wrote the
+ * expected files, so two detections whose scores agree to that tolerance may swap places, and
+ * one at a cut (score threshold, detection cap) may be in one list only; a few such near ties
+ * are allowed, no other difference.
  */
 class DetectorModelFixtureIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final Path VAL = ROOT.resolve("fixtures/shapes-val");
+
+  /**
+   * Family models' bbox tolerance. SSD's boxes are decoded at 300x300 and scaled back to 320x240;
+   * with libtorch 2.7.1's float rounding one w of its 5000 detections moved by 1.07e-4
+   * (corners near 250 px, where a float32 step is 1.5e-5), hence 2e-4 for SSD.
+   */
+  private static final Map<String, Double> BOX_TOLERANCE = Map.of("fasterrcnn", 1e-4,
+      "retinanet", 1e-4, "ssd", 2e-4);
 
   private static String expectedFile(String model) {
     return switch (model) {
@@ -50,15 +67,83 @@ class DetectorModelFixtureIT {
       "shapes-rpn-tiny"})
   void djlDetectionsEqualPythonDetections(String name) throws Exception {
     ModelSpec spec = ZooManifest.resolve(ROOT.resolve("conf/zoo/demo.yaml") + "#" + name);
+    String key = name.endsWith("tensors") ? "tensors" : "maskrcnn";
+    List<EvalParams.IouType> iouTypes = List.of(EvalParams.IouType.BBOX,
+        EvalParams.IouType.SEGM);
+    compareWithPython(spec, expectedFile(name), 1e-4, 1e-4, key, iouTypes);
+  }
+
+  /**
+   * One model per detector family's I/O contract (fixtures/README.md, "Detector-family
+   * models"), all read by the {@code torchvision} adapter: Faster R-CNN (two stage, boxes only),
+   * RetinaNet (dense, sigmoid scores) and SSD (the model resizes to 300x300 itself).
+   */
+  @ParameterizedTest
+  @CsvSource({"shapes-fasterrcnn-tiny, fasterrcnn", "shapes-retinanet-tiny, retinanet",
+      "shapes-ssd300-tiny, ssd"})
+  void familyModelsGiveThePythonDetectionsAndAp(String name, String family) throws Exception {
+    ModelSpec spec = ZooManifest.resolve(ROOT.resolve("conf/zoo/fixtures.yaml") + "#" + name);
+    assertThat(spec.output()).isEqualTo("torchvision");
+    assertThat(spec.maskThreshold()).isEqualTo(0.5);
+    compareWithPython(spec, "shapes_" + family + "_val.json", BOX_TOLERANCE.get(family), 1e-5,
+        family,
+        List.of(EvalParams.IouType.BBOX));
+  }
+
+  /** conf/zoo/fixtures.yaml lists every committed fixture model, and demo.yaml's as it does. */
+  @Test
+  void theFixturesManifestListsEveryFixtureModel() throws Exception {
+    ZooManifest fixtures = ZooManifest.read(ROOT.resolve("conf/zoo/fixtures.yaml"));
+    Set<Path> listed = new HashSet<>();
+    for (ModelSpec m : fixtures.models()) {
+      listed.add(Path.of(m.artifact()).toRealPath());
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> dir = Files.list(ROOT.resolve("fixtures/models"))) {
+      for (Path f : (Iterable<Path>) dir::iterator) {
+        if (f.toString().endsWith(".pt")) {
+          files.add(f.toRealPath());
+        }
+      }
+    }
+    assertThat(files).hasSize(6);
+    assertThat(listed).containsAll(files);
+    assertThat(fixtures.models()).extracting(ModelSpec::family).containsExactly("Mask R-CNN",
+        "RPN", "Mask R-CNN", "Faster R-CNN", "RetinaNet", "SSD");
+    for (ModelSpec demo : ZooManifest.read(ROOT.resolve("conf/zoo/demo.yaml")).models()) {
+      ModelSpec m = fixtures.model(demo.name());
+      assertThat(m.artifact()).as(demo.name()).isEqualTo(demo.artifact());
+      assertThat(m.output()).as(demo.name()).isEqualTo(demo.output());
+      assertThat(m.labels()).as(demo.name()).isEqualTo(demo.labels());
+      assertThat(m.input().bgr()).as(demo.name()).isEqualTo(demo.input().bgr());
+      assertThat(m.input().mean()).as(demo.name()).isEqualTo(demo.input().mean());
+    }
+  }
+
+  /**
+   * Runs {@code spec} with DJL on every val image and checks its detections against the Python
+   * ones in fixtures/expected/{@code expectedFile} (same count, labels, boxes within 1e-4,
+   * scores within {@code scoreTolerance}, mask IoU), then zoobench's AP of the DJL detections
+   * against pycocotools' stats in metrics.json under {@code metricsKey} (RPN: proposal AP).
+   */
+  private static void compareWithPython(ModelSpec spec, String expectedFile,
+      double boxTolerance, double scoreTolerance, String metricsKey,
+      List<EvalParams.IouType> iouTypes)
+      throws Exception {
+    String name = spec.name();
     CocoDataset gt = CocoJsonReader.readDataset(VAL.resolve("instances.json"));
     Map<Long, List<JsonNode>> expected = new LinkedHashMap<>();
     for (JsonNode d : JSON.readTree(ROOT.resolve("fixtures/expected")
-        .resolve(expectedFile(name)).toFile())) {
+        .resolve(expectedFile).toFile())) {
       expected.computeIfAbsent(d.path("image_id").asLong(), k -> new ArrayList<>()).add(d);
     }
     InputPipeline pipeline = new InputPipeline(spec.input());
     StringBuilder results = new StringBuilder("[");
     int compared = 0;
+    int atCuts = 0;
+    int reordered = 0;
+    double maxBoxDiff = 0;
+    double maxScoreDiff = 0;
     try (DetectorModel model = DetectorModel.load(spec, Path.of(spec.artifact()),
         Device.cpu())) {
       for (int i = 0; i < gt.imageCount(); i++) {
@@ -67,16 +152,38 @@ class DetectorModelFixtureIT {
         Detections d = model.run(List.of(pipeline.prepare(png, gt.fileName(i))))
             .detections().get(0);
         List<JsonNode> want = expected.getOrDefault(id, List.of());
-        // the Python dumps keep the model's score threshold, so the counts must agree
-        assertThat(d.size()).as("image %d of %s", id, name).isEqualTo(want.size());
+        // Same graph, another libtorch build: scores agree to float rounding, so detections
+        // whose scores are within the tolerance may come in either order, and at a cut (the
+        // score threshold, or the model's detection cap) one may be in one list only.
+        boolean[] used = new boolean[want.size()];
         for (int k = 0; k < d.size(); k++) {
-          JsonNode w = want.get(k);
           String what = name + " image " + id + " detection " + k;
-          assertThat(d.category(k)).as(what).isEqualTo(w.path("category_id").asLong());
-          assertThat(d.score(k)).as(what).isCloseTo(w.path("score").asDouble(), within(1e-4));
+          int twin = k < want.size() && same(d, k, want.get(k), scoreTolerance, boxTolerance)
+              ? k : -1;
+          for (int j = 0; twin < 0 && j < want.size(); j++) {
+            if (!used[j] && same(d, k, want.get(j), scoreTolerance, boxTolerance)) {
+              twin = j;
+            }
+          }
+          results.append(results.length() > 1 ? "," : "").append(resultJson(id, d, k));
+          if (twin < 0) {
+            assertThat(atCut(d.score(k), scoresOf(want), spec, scoreTolerance))
+                .as("%s (category %d, score %s, box %s) has no Python twin; Python's: %s",
+                    what, d.category(k), d.score(k), resultJson(id, d, k),
+                    k < want.size() ? want.get(k) : "none").isTrue();
+            atCuts++;
+            continue;
+          }
+          used[twin] = true;
+          if (twin != k) {
+            reordered++;
+          }
+          JsonNode w = want.get(twin);
+          maxScoreDiff = Math.max(maxScoreDiff,
+              Math.abs(d.score(k) - w.path("score").asDouble()));
           for (int c = 0; c < 4; c++) {
-            assertThat(d.box(k, c)).as(what + " bbox[" + c + "]")
-                .isCloseTo(w.path("bbox").get(c).asDouble(), within(1e-4));
+            maxBoxDiff = Math.max(maxBoxDiff, Math.abs(d.box(k, c)
+                - w.path("bbox").get(c).asDouble()));
           }
           if (w.has("segmentation")) {
             JsonNode s = w.path("segmentation");
@@ -96,10 +203,27 @@ class DetectorModelFixtureIT {
             }
           }
           compared++;
-          results.append(results.length() > 1 ? "," : "").append(resultJson(id, d, k));
+        }
+        double[] djlScores = new double[d.size()];
+        for (int k = 0; k < d.size(); k++) {
+          djlScores[k] = d.score(k);
+        }
+        for (int j = 0; j < want.size(); j++) {
+          if (!used[j]) {
+            assertThat(atCut(want.get(j).path("score").asDouble(), djlScores, spec,
+                scoreTolerance)).as("%s image %d: Python detection %d %s has no DJL twin", name,
+                id, j, want.get(j)).isTrue();
+            atCuts++;
+          }
         }
       }
     }
+    System.out.printf("%s: %d detections equal to Python's (max |diff| bbox %.3g, score %.3g),"
+        + " %d reordered by a near tie, %d at a cut%n", name, compared, maxBoxDiff, maxScoreDiff,
+        reordered, atCuts);
+    // near ties are rare: they must not hide a systematic difference
+    assertThat(atCuts + reordered).as(name + " detections at a cut or reordered by a near tie")
+        .isLessThanOrEqualTo(Math.max(2, compared / 200));
     assertThat(compared).isPositive();
     CocoResults dt = CocoJsonReader.readResults(new ByteArrayInputStream(
         results.append("]").toString().getBytes(StandardCharsets.UTF_8)), "djl.json", true);
@@ -109,17 +233,18 @@ class DetectorModelFixtureIT {
       assertThat(ap).isCloseTo(metrics.path("rpn").path("proposal").get(0).asDouble(),
           within(2e-3));
     } else {
-      String key = name.endsWith("tensors") ? "tensors" : "maskrcnn";
-      for (EvalParams.IouType t : List.of(EvalParams.IouType.BBOX, EvalParams.IouType.SEGM)) {
+      for (EvalParams.IouType t : iouTypes) {
         double ap = new CocoEvaluator(EvalParams.of(t)).evaluate(gt, dt).stats()[0];
-        assertThat(ap).as(name + " " + t).isCloseTo(metrics.path(key)
-            .path(t == EvalParams.IouType.BBOX ? "bbox" : "segm").get(0).asDouble(),
-            within(2e-3));
+        double python = metrics.path(metricsKey)
+            .path(t == EvalParams.IouType.BBOX ? "bbox" : "segm").get(0).asDouble();
+        System.out.printf("%s %s AP: zoobench on DJL's detections %.6f, pycocotools on"
+            + " Python's %.6f%n", name, t, ap, python);
+        assertThat(ap).as(name + " " + t).isCloseTo(python, within(2e-3));
       }
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aModelThatDoesNotFitItsOutputAdapterIsBadInputNamingTheFile() throws Exception {
     ModelSpec tv = ZooManifest.resolve(ROOT.resolve("conf/zoo/demo.yaml")
         + "#shapes-maskrcnn-tiny");
@@ -137,6 +262,38 @@ class DetectorModelFixtureIT {
               + " tensors): ")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
+  }
+
+  /** DJL's detection k is the Python one: same category, score and box (to 1e-4). */
+  private static boolean same(Detections d, int k, JsonNode w, double scoreTolerance,
+      double boxTolerance) {
+    if (d.category(k) != w.path("category_id").asLong()
+        || Math.abs(d.score(k) - w.path("score").asDouble()) > scoreTolerance) {
+      return false;
+    }
+    for (int c = 0; c < 4; c++) {
+      if (Math.abs(d.box(k, c) - w.path("bbox").get(c).asDouble()) > boxTolerance) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double[] scoresOf(List<JsonNode> dets) {
+    return dets.stream().mapToDouble(w -> w.path("score").asDouble()).toArray();
+  }
+
+  /**
+   * A detection found in one list only may be a near tie at a cut: its score within the
+   * tolerance of the score threshold, or of the other list's last score when that list holds
+   * the most detections the manifest keeps.
+   */
+  private static boolean atCut(double score, double[] other, ModelSpec spec, double tolerance) {
+    if (Math.abs(score - spec.scoreThreshold()) <= tolerance) {
+      return true;
+    }
+    return other.length >= spec.maxDetections()
+        && Math.abs(score - other[other.length - 1]) <= tolerance;
   }
 
   private static String resultJson(long id, Detections d, int k) {
