@@ -57,6 +57,17 @@ public final class DetectorModel implements AutoCloseable {
    *
    * @throws InvalidInputException when the file is missing or not TorchScript DJL can load
    */
+  /**
+   * Whether {@code in} starts as a TorchScript file does (a zip archive: "PK\3\4"), so that a
+   * wrong file is refused by one check on the driver instead of by every inference task.
+   * Reads four bytes; does not close {@code in}.
+   */
+  public static boolean startsLikeTorchScript(java.io.InputStream in) throws IOException {
+    byte[] magic = in.readNBytes(4);
+    return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3
+        && magic[3] == 4;
+  }
+
   public static DetectorModel load(ModelSpec spec, Path file, Device device) {
     DjlRuntime.configure();
     if (!Files.isRegularFile(file)) {

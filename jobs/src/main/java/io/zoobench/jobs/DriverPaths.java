@@ -75,17 +75,14 @@ final class DriverPaths {
     String flag = "--model " + Redact.path(model) + ": model file";
     String q = file(flag, artifact, hadoop);
     Path p = new Path(q);
-    byte[] magic = new byte[4];
-    int n = 0;
+    boolean torchScript;
     try (var in = p.getFileSystem(hadoop).open(p)) {
-      for (int r; n < 4 && (r = in.read(magic, n, 4 - n)) > 0; ) {
-        n += r;
-      }
+      torchScript = io.zoobench.detect.DetectorModel.startsLikeTorchScript(in);
     } catch (IOException e) {
       throw new InvalidInputException(flag + " " + Redact.path(artifact) + ": cannot read: "
           + reason(e));
     }
-    if (n < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
+    if (!torchScript) {
       throw new InvalidInputException(flag + " " + Redact.path(artifact) + ": not a TorchScript"
           + " file (those are zip archives; docs/models.md says how to export one)");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.detect.DetectorModel;
 import io.zoobench.detect.Devices;
 import io.zoobench.detect.OutputAdapters;
 import io.zoobench.detect.ShardPlan;
@@ -318,14 +319,11 @@ public final class EvaluateJob implements RunJob {
       if (!fs.getFileStatus(p).isFile()) {
         throw new java.io.FileNotFoundException(p.toString());
       }
-      byte[] magic = new byte[4];
-      int n = 0;
+      boolean torchScript;
       try (java.io.InputStream in = fs.open(p)) {
-        for (int r; n < 4 && (r = in.read(magic, n, 4 - n)) > 0; ) {
-          n += r;
-        }
+        torchScript = DetectorModel.startsLikeTorchScript(in);
       }
-      if (n < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
+      if (!torchScript) {
         throw new InvalidInputException(spec.source() + ": model " + spec.name()
             + ": artifact " + Redact.path(spec.artifact()) + " is not a TorchScript file"
             + " (those are zip archives; docs/models.md says how to export one)");
