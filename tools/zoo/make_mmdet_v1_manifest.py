@@ -81,9 +81,10 @@ HEADER = """\
 #
 # Outputs: `torchvision` (List[Dict] of boxes, labels, scores[, masks]) for the detectors,
 # `proposals` for RPN: the export of a v1 model is expected to return torchvision's layout with
-# v1's labels 1..80 (0 is background), which `labels` maps to COCO category ids. No adapter
-# feeds precomputed proposals yet: the Fast R-CNN entries use `torchvision`, the closest one,
-# and need a model file that computes its own proposals (or an adapter to come).
+# v1's labels 1..80 (0 is background), which `labels` maps to COCO category ids. Fast R-CNN
+# models take each image with its precomputed proposals (docs/models.md): `proposals:` names
+# the RPN of the same backbone and style at 1x, whose latest succeeded run's predictions feed
+# them (as v1's configs read proposals/rpn_<backbone>_1x_val2017.pkl), 1000 per image.
 models:
 """
 
@@ -127,6 +128,14 @@ def name_of(row):
     if style == "caffe":
         tokens.insert(1, "caffe")
     return "_".join([prefix] + tokens + [lr])
+
+
+def proposal_source(row):
+    """The RPN a Fast R-CNN row reads its proposals from: same backbone and style, 1x."""
+    tokens = backbone_tokens(row["backbone"])
+    if row["style"] == "caffe":
+        tokens.insert(1, "caffe")
+    return "_".join(["rpn"] + tokens + ["1x"])
 
 
 def fraction(text):
@@ -183,6 +192,8 @@ def entry(row, name):
         lines.append("    output: torchvision")
         lines += flow_mapping(
             "labels", ["%d: %d" % (label, cid) for label, cid in enumerate(COCO_IDS, start=1)])
+    if family == "Fast R-CNN":
+        lines.append("    proposals: {from_model: %s, top_k: 1000}" % proposal_source(row))
     if family == "SSD":
         lines += ["    score_threshold: 0.02", "    max_detections: 200"]
     figures = []
@@ -206,6 +217,9 @@ def manifest(csv_path):
             fail("rows %d and %d are both named %s: extend the naming rule"
                  % (seen[n] + 2, i + 2, n))
         seen[n] = i
+    for row in rows:
+        if row["family"] == "Fast R-CNN" and proposal_source(row) not in seen:
+            fail("Fast R-CNN %s: no RPN %s for its proposals" % (name_of(row), proposal_source(row)))
     out = [HEADER.format(count=len(rows))]
     for row, name in zip(rows, names):
         out.append("\n".join(entry(row, name)) + "\n")

@@ -43,6 +43,14 @@ public interface OutputAdapter {
     return produces().contains(Product.PROPOSALS);
   }
 
+  /**
+   * Whether the forward pass can take precomputed proposals with the images (Fast R-CNN):
+   * the inputs then carry each image's {@link PreparedImage#proposals()} too.
+   */
+  default boolean takesProposals() {
+    return false;
+  }
+
   /** The forward pass's inputs for {@code batch}, allocated in {@code manager}. */
   NDList inputs(NDManager manager, List<PreparedImage> batch);
 

@@ -18,13 +18,26 @@ import java.util.Set;
 final class OutputTensors {
   private OutputTensors() {}
 
-  /** One {@code [3,H,W]} array per image, passed to TorchScript as {@code List[Tensor]}. */
+  /**
+   * One {@code [3,H,W]} array per image, passed to TorchScript as {@code List[Tensor]}; when
+   * the images carry proposals, a second {@code List[Tensor]} argument of one {@code [K,4]}
+   * array per image.
+   */
   static NDList imageList(NDManager manager, List<PreparedImage> batch) {
-    NDList in = new NDList(batch.size());
+    boolean proposals = !batch.isEmpty() && batch.get(0).proposals() != null;
+    NDList in = new NDList(proposals ? 2 * batch.size() : batch.size());
     for (PreparedImage p : batch) {
       NDArray a = manager.create(p.pixels(), new Shape(3, p.height(), p.width()));
       a.setName("images[]"); // DJL's convention for a List[Tensor] argument
       in.add(a);
+    }
+    if (proposals) {
+      for (PreparedImage p : batch) {
+        float[] boxes = p.proposals() == null ? new float[0] : p.proposals();
+        NDArray a = manager.create(boxes, new Shape(boxes.length / 4, 4));
+        a.setName("proposals[]");
+        in.add(a);
+      }
     }
     return in;
   }

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *     against the manifest's folder when the manifest gives a relative one; it still holds a
  *     {@code ${VAR}} that was not set when the manifest was read ({@link #artifactFile()})
  * @param labels model label → COCO category id (empty for proposals)
+ * @param proposals the precomputed proposals the model takes with each image (Fast R-CNN), or
+ *     null for a model that takes only images
  * @param reference published numbers to compare with, keys from {@link #REFERENCE_KEYS}; a
  *     figure that was not published is absent
  */
@@ -39,6 +41,7 @@ public record ModelSpec(
     int maxDetections,
     double maskThreshold,
     int batchSize,
+    ProposalInput proposals,
     Map<String, Double> reference,
     String source) implements Serializable {
 
@@ -64,6 +67,18 @@ public record ModelSpec(
     KEEP_RATIO,
     /** Exactly scale[0] × scale[1] (width × height). */
     FIXED
+  }
+
+  /**
+   * Where a Fast R-CNN's proposals come from: the latest succeeded run of the model called
+   * {@code fromModel} in the warehouse, or the run {@code runId} (neither: the command must
+   * name one); of each image the first {@code topK} boxes in that run's order (the proposal
+   * network's rank order; a results file's order for an imported run), as MMDetection's
+   * {@code LoadProposals} takes {@code proposals[:k]}.
+   */
+  public record ProposalInput(String fromModel, String runId, int topK) implements Serializable {
+    /** Proposals per image when a manifest gives no {@code top_k}: an RPN run's maximum. */
+    public static final int DEFAULT_TOP_K = 1000;
   }
 
   /**

@@ -42,7 +42,8 @@ public final class ZooManifest {
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final Set<String> MODEL_KEYS = Set.of("name", "family", "arch", "backbone",
       "style", "lr_schedule", "artifact", "input", "output", "labels", "score_threshold",
-      "max_detections", "mask_threshold", "batch_size", "reference");
+      "max_detections", "mask_threshold", "batch_size", "proposals", "reference");
+  private static final Set<String> PROPOSAL_KEYS = Set.of("from_model", "run_id", "top_k");
   private static final Set<String> INPUT_KEYS = Set.of("resize", "scale", "size_divisor",
       "mean", "std", "channels", "pixel_scale", "normalized_by_model");
 
@@ -190,7 +191,8 @@ public final class ZooManifest {
       String arch = text(node, "arch", null);
       return new ModelSpec(name, text(node, "family", arch), arch, text(node, "backbone", null),
           text(node, "style", ""), text(node, "lr_schedule", ""), artifact(), input(), output,
-          Map.copyOf(labels), score, maxDets, maskThreshold, batch, reference(), file);
+          Map.copyOf(labels), score, maxDets, maskThreshold, batch, proposals(output),
+          reference(), file);
     }
 
     /**
@@ -231,6 +233,44 @@ public final class ZooManifest {
         reference.put(key, v);
       }
       return Map.copyOf(reference);
+    }
+
+    /**
+     * The {@code proposals:} block of a model that takes precomputed proposals with its images
+     * (null without one): only adapters that pass them ({@code OutputAdapter#takesProposals}).
+     */
+    private ModelSpec.ProposalInput proposals(String output) {
+      JsonNode p = node.get("proposals");
+      if (p == null || p.isNull()) {
+        return null;
+      }
+      if (!p.isObject()) {
+        throw bad("proposals", "is not a mapping (from_model or run_id, top_k)");
+      }
+      if (!OutputAdapters.get(output).takesProposals()) {
+        throw bad("proposals", "do not apply to output " + output + " (adapters that take"
+            + " proposals: " + String.join(", ", OutputAdapters.names().stream()
+                .filter(n -> OutputAdapters.get(n).takesProposals()).toList()) + ")");
+      }
+      unknownKeys(p, PROPOSAL_KEYS, "proposals.");
+      String fromModel = optionalText(p, "from_model");
+      String runId = optionalText(p, "run_id");
+      if (fromModel != null && runId != null) {
+        throw bad("proposals", "name both from_model and run_id: name one");
+      }
+      int topK = integer(p, "top_k", ModelSpec.ProposalInput.DEFAULT_TOP_K, 1, 100_000);
+      return new ModelSpec.ProposalInput(fromModel, runId, topK);
+    }
+
+    private String optionalText(JsonNode n, String field) {
+      JsonNode v = n.get(field);
+      if (v == null || v.isNull()) {
+        return null;
+      }
+      if (!v.isValueNode() || v.asText().isBlank()) {
+        throw bad(prefix(n) + field, "is not a non-empty text");
+      }
+      return v.asText();
     }
 
     /** The {@code output:} adapter's name, one of the registry's. */
@@ -378,9 +418,14 @@ public final class ZooManifest {
       return v.asText();
     }
 
+    /** The name of {@code n}'s block in messages: the model's own fields have none. */
+    private String prefix(JsonNode n) {
+      return n == node ? "" : n == node.get("proposals") ? "proposals." : "input.";
+    }
+
     private double number(JsonNode n, String field, double fallback, double min, double max) {
       JsonNode v = n.get(field);
-      String name = (n == node ? "" : "input.") + field;
+      String name = prefix(n) + field;
       if (v == null || v.isNull()) {
         return fallback;
       }
@@ -397,7 +442,7 @@ public final class ZooManifest {
     private int integer(JsonNode n, String field, int fallback, int min, int max) {
       double d = number(n, field, fallback, min, max);
       if (d != Math.rint(d)) {
-        throw bad((n == node ? "" : "input.") + field, "is " + n.get(field).asText()
+        throw bad(prefix(n) + field, "is " + n.get(field).asText()
             + ", expected a whole number");
       }
       return (int) d;

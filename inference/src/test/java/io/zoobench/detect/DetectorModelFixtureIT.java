@@ -70,7 +70,7 @@ class DetectorModelFixtureIT {
     String key = name.endsWith("tensors") ? "tensors" : "maskrcnn";
     List<EvalParams.IouType> iouTypes = List.of(EvalParams.IouType.BBOX,
         EvalParams.IouType.SEGM);
-    compareWithPython(spec, expectedFile(name), 1e-4, 1e-4, key, iouTypes);
+    compareWithPython(spec, expectedFile(name), 1e-4, 1e-4, key, iouTypes, null);
   }
 
   /**
@@ -87,7 +87,48 @@ class DetectorModelFixtureIT {
     assertThat(spec.maskThreshold()).isEqualTo(0.5);
     compareWithPython(spec, "shapes_" + family + "_val.json", BOX_TOLERANCE.get(family), 1e-5,
         family,
-        List.of(EvalParams.IouType.BBOX));
+        List.of(EvalParams.IouType.BBOX), null);
+  }
+
+  /**
+   * Fast R-CNN (box, and box+mask): the model takes each image with its precomputed proposals,
+   * here the RPN fixture's Python proposals (fixtures/expected/shapes_rpn_val.json), the first
+   * {@code top_k} of each image in file order, as make_fastrcnn_fixtures.py fed them.
+   */
+  @ParameterizedTest
+  @CsvSource({"shapes-fastrcnn-tiny, fastrcnn, bbox", "shapes-fastrcnn-mask-tiny, fastrcnn_mask,"
+      + " bbox segm"})
+  void fastRcnnModelsOnPrecomputedProposalsGiveThePythonDetectionsAndAp(String name,
+      String key, String iouTypes) throws Exception {
+    ModelSpec spec = ZooManifest.resolve(ROOT.resolve("conf/zoo/fixtures.yaml") + "#" + name);
+    assertThat(spec.proposals()).isNotNull();
+    assertThat(spec.proposals().fromModel()).isEqualTo("shapes-rpn-tiny");
+    int topK = spec.proposals().topK();
+    Map<Long, List<Float>> boxes = new java.util.TreeMap<>();
+    for (JsonNode r : JSON.readTree(ROOT.resolve("fixtures/expected/shapes_rpn_val.json")
+        .toFile())) {
+      List<Float> b = boxes.computeIfAbsent(r.path("image_id").asLong(), k -> new ArrayList<>());
+      if (b.size() < 4 * topK) {
+        JsonNode xywh = r.path("bbox");
+        double x = xywh.get(0).asDouble();
+        double y = xywh.get(1).asDouble();
+        b.addAll(List.of((float) x, (float) y, (float) (x + xywh.get(2).asDouble()),
+            (float) (y + xywh.get(3).asDouble())));
+      }
+    }
+    long[] ids = boxes.keySet().stream().mapToLong(Long::longValue).toArray();
+    float[][] arrays = new float[ids.length][];
+    for (int i = 0; i < ids.length; i++) {
+      List<Float> b = boxes.get(ids[i]);
+      arrays[i] = new float[b.size()];
+      for (int j = 0; j < arrays[i].length; j++) {
+        arrays[i][j] = b.get(j);
+      }
+    }
+    List<EvalParams.IouType> types = java.util.Arrays.stream(iouTypes.split(" "))
+        .map(t -> t.equals("bbox") ? EvalParams.IouType.BBOX : EvalParams.IouType.SEGM).toList();
+    compareWithPython(spec, "shapes_" + key + "_val.json", 1e-4, 1e-5, key, types,
+        new ProposalBoxes(ids, arrays));
   }
 
   /** conf/zoo/fixtures.yaml lists every committed fixture model, and demo.yaml's as it does. */
@@ -106,10 +147,10 @@ class DetectorModelFixtureIT {
         }
       }
     }
-    assertThat(files).hasSize(6);
+    assertThat(files).hasSize(8);
     assertThat(listed).containsAll(files);
     assertThat(fixtures.models()).extracting(ModelSpec::family).containsExactly("Mask R-CNN",
-        "RPN", "Mask R-CNN", "Faster R-CNN", "RetinaNet", "SSD");
+        "RPN", "Mask R-CNN", "Faster R-CNN", "RetinaNet", "SSD", "Fast R-CNN", "Fast R-CNN");
     for (ModelSpec demo : ZooManifest.read(ROOT.resolve("conf/zoo/demo.yaml")).models()) {
       ModelSpec m = fixtures.model(demo.name());
       assertThat(m.artifact()).as(demo.name()).isEqualTo(demo.artifact());
@@ -125,10 +166,11 @@ class DetectorModelFixtureIT {
    * ones in fixtures/expected/{@code expectedFile} (same count, labels, boxes within 1e-4,
    * scores within {@code scoreTolerance}, mask IoU), then zoobench's AP of the DJL detections
    * against pycocotools' stats in metrics.json under {@code metricsKey} (RPN: proposal AP).
+   * A Fast R-CNN gets each image's {@code proposals}.
    */
   private static void compareWithPython(ModelSpec spec, String expectedFile,
       double boxTolerance, double scoreTolerance, String metricsKey,
-      List<EvalParams.IouType> iouTypes)
+      List<EvalParams.IouType> iouTypes, ProposalBoxes proposals)
       throws Exception {
     String name = spec.name();
     CocoDataset gt = CocoJsonReader.readDataset(VAL.resolve("instances.json"));
@@ -149,8 +191,9 @@ class DetectorModelFixtureIT {
       for (int i = 0; i < gt.imageCount(); i++) {
         long id = gt.imageId(i);
         byte[] png = Files.readAllBytes(VAL.resolve("images").resolve(gt.fileName(i)));
-        Detections d = model.run(List.of(pipeline.prepare(png, gt.fileName(i))))
-            .detections().get(0);
+        PreparedImage image = pipeline.prepare(png, gt.fileName(i));
+        Detections d = model.run(List.of(proposals == null ? image
+            : image.withProposals(proposals.of(id)))).detections().get(0);
         List<JsonNode> want = expected.getOrDefault(id, List.of());
         // Same graph, another libtorch build: scores agree to float rounding, so detections
         // whose scores are within the tolerance may come in either order, and at a cut (the
@@ -250,7 +293,7 @@ class DetectorModelFixtureIT {
         + "#shapes-maskrcnn-tiny");
     ModelSpec wrong = new ModelSpec(tv.name(), tv.family(), tv.arch(), tv.backbone(),
         tv.style(), tv.lrSchedule(), tv.artifact(), tv.input(), "tensors", tv.labels(),
-        tv.scoreThreshold(), tv.maxDetections(), tv.maskThreshold(), tv.batchSize(),
+        tv.scoreThreshold(), tv.maxDetections(), tv.maskThreshold(), tv.batchSize(), null,
         tv.reference(), tv.source());
     byte[] png = Files.readAllBytes(VAL.resolve("images/000001.png"));
     try (DetectorModel model = DetectorModel.load(wrong, Path.of(wrong.artifact()),

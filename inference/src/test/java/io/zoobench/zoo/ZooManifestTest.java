@@ -96,6 +96,27 @@ class ZooManifestTest {
   }
 
   @Test
+  void aFastRcnnNamesWhereItsProposalsComeFromAndHowMany() {
+    Path file = write("zoo.yaml", oneModelWith("output: tensors", "output: torchvision\n"
+        + "    proposals: {from_model: rpn_r50_fpn_1x, top_k: 300}")
+        + oneModelWith("output: tensors", "output: torchvision\n    proposals: {run_id: r-7}")
+            .replace("models:\n", "").replace("name: tiny", "name: fixed-run")
+        + oneModelWith("output: tensors", "output: torchvision\n    proposals: {}")
+            .replace("models:\n", "").replace("name: tiny", "name: open"));
+
+    List<ModelSpec> models = ZooManifest.read(file).models();
+
+    assertThat(models.get(0).proposals()).isEqualTo(
+        new ModelSpec.ProposalInput("rpn_r50_fpn_1x", null, 300));
+    assertThat(models.get(1).proposals()).isEqualTo(new ModelSpec.ProposalInput(null, "r-7",
+        ModelSpec.ProposalInput.DEFAULT_TOP_K));
+    assertThat(models.get(2).proposals()).isEqualTo(new ModelSpec.ProposalInput(null, null,
+        1000));
+    assertThat(ZooManifest.read(write("plain.yaml", ONE_MODEL)).models().get(0).proposals())
+        .isNull();
+  }
+
+  @Test
   void readsEveryFieldOfTwoModels() {
     Path file = write("zoo.yaml", TWO_MODELS);
 
@@ -501,6 +522,28 @@ class ZooManifestTest {
             m + "reference.fps is -3, expected >= 0"),
         arguments("reference a list", oneModelWith("output:", "reference: [1]\n    output:"),
             m + "reference is not a mapping"),
+        arguments("proposals for the tensors adapter",
+            oneModelWith("output:", "proposals: {from_model: rpn}\n    output:"),
+            m + "proposals do not apply to output tensors (adapters that take proposals:"
+                + " torchvision)"),
+        arguments("proposals from a model and a run", oneModelWith("output: tensors",
+                "output: torchvision\n    proposals: {from_model: rpn, run_id: r1}"),
+            m + "proposals name both from_model and run_id: name one"),
+        arguments("proposals top_k 0", oneModelWith("output: tensors",
+                "output: torchvision\n    proposals: {from_model: rpn, top_k: 0}"),
+            m + "proposals.top_k is 0, expected 1 to 100000"),
+        arguments("proposals top_k fractional", oneModelWith("output: tensors",
+                "output: torchvision\n    proposals: {from_model: rpn, top_k: 2.5}"),
+            m + "proposals.top_k is 2.5, expected a whole number"),
+        arguments("proposals unknown key", oneModelWith("output: tensors",
+                "output: torchvision\n    proposals: {model: rpn}"),
+            m + "proposals.model is not a known field (known: from_model, run_id, top_k)"),
+        arguments("proposals empty model name", oneModelWith("output: tensors",
+                "output: torchvision\n    proposals: {from_model: ' '}"),
+            m + "proposals.from_model is not a non-empty text"),
+        arguments("proposals a list", oneModelWith("output: tensors",
+                "output: torchvision\n    proposals: [rpn]"),
+            m + "proposals is not a mapping"),
         arguments("variable without its brace",
             oneModelWith("artifact: tiny.pt", "artifact: ${ZOO_ROOT/tiny.pt"),
             m + "artifact has a '${' that is not ${NAME}"),
