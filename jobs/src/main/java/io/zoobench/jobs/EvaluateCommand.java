@@ -1,12 +1,14 @@
 package io.zoobench.jobs;
 
 import io.zoobench.eval.EvalResult;
-import io.zoobench.jobs.spark.EvaluateJob;
 import io.zoobench.jobs.run.Annotations;
 import io.zoobench.jobs.run.RunLifecycle;
 import io.zoobench.jobs.run.RunResult;
+import io.zoobench.jobs.spark.EvaluateJob;
+import io.zoobench.jobs.spark.ProposalRuns;
 import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
 import java.io.PrintWriter;
@@ -43,8 +45,15 @@ public final class EvaluateCommand implements Callable<Integer> {
           + " holds one model).")
   String model;
 
+  @Option(names = "--proposals-run", paramLabel = "RUN_ID",
+      description = "Fast R-CNN: take each image's proposals from this run's predictions"
+          + " (instead of the manifest's proposals: source).")
+  String proposalsRun;
 
-
+  @Option(names = "--proposals-model", paramLabel = "NAME",
+      description = "Fast R-CNN: take the proposals from the latest succeeded run of this"
+          + " model (e.g. an RPN).")
+  String proposalsModel;
 
   @Option(names = "--shards", defaultValue = "0", paramLabel = "N",
       description = "Inference tasks (default: Spark's default parallelism).")
@@ -54,8 +63,6 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "The run fails when more than this share of images cannot be read or"
           + " decoded (default 0.01).")
   double maxFailedShare;
-
-
 
   @CommandLine.Mixin
   SparkRunOptions run = new SparkRunOptions();
@@ -86,15 +93,25 @@ public final class EvaluateCommand implements Callable<Integer> {
     Redact.checkNoCredentials("--model", model);
     ModelSpec modelSpec = ZooManifest.resolve(model);
     DriverPaths.modelFile(model, modelSpec.artifact(), hadoop);
+    if (proposalsRun != null && proposalsModel != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--proposals-run and --proposals-model: name one proposal source");
+    }
+    if ((proposalsRun != null || proposalsModel != null) && modelSpec.proposals() == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "model " + modelSpec.name()
+          + " takes no proposals (its manifest entry has no proposals: block)");
+    }
     String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(modelSpec.name());
     CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> Annotations.read(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(),
         run.master, run.conf);
+    ProposalRuns.Source proposals = modelSpec.proposals() == null ? null
+        : ProposalRuns.resolve(Warehouse.open(spark, run.warehouse), modelSpec, proposalsRun,
+            proposalsModel);
     RunLifecycle.Completed c = new RunLifecycle(spark, err).run(new EvaluateJob(
         new EvaluateJob.Options("evaluate", annotations, images, model, modelSpec,
-            run.warehouse, id,
-            shards, maxFailedShare, run.partitions), gt));
+            run.warehouse, id, shards, maxFailedShare, run.partitions, proposals), gt));
     printZooRow(out, modelSpec, c.result());
     out.println(String.format(Locale.ROOT,
         "run %s: %d images (%d failed), %d predictions, evaluation %.1fs, total %.1fs,"

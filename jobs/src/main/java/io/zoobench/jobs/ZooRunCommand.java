@@ -4,6 +4,7 @@ import io.zoobench.coco.InvalidInputException;
 import io.zoobench.jobs.run.Annotations;
 import io.zoobench.jobs.run.RunLifecycle;
 import io.zoobench.jobs.spark.EvaluateJob;
+import io.zoobench.jobs.spark.ProposalRuns;
 import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.RunRow;
@@ -33,8 +34,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code zoobench zoo run}: evaluates the models of a zoo manifest (all, or those a glob
  * selects) over one COCO dataset in one Spark application, each model its own run through the
- * same {@link RunLifecycle} and {@link EvaluateJob} as {@code evaluate}. RPN models go first
- * (Fast R-CNN models are to read their proposals). A model whose latest succeeded run had the
+ * same {@link RunLifecycle} and {@link EvaluateJob} as {@code evaluate}. RPN models go first:
+ * a Fast R-CNN model reads its proposals from the run its proposal network just made (or, when
+ * that one was skipped or not selected, from its latest succeeded run; when it failed, the Fast
+ * R-CNN model fails too, naming it). A model whose latest succeeded run had the
  * same model file, annotations, images, configuration and code is skipped ({@code --force}
  * runs it again); a model that fails is a failed run and the others go on. Ends with one
  * summary line per model; the exit status is 0 only when every model ran or was skipped.
@@ -105,7 +108,7 @@ public final class ZooRunCommand implements Callable<Integer> {
     String images = DriverPaths.folder("--images", this.images, hadoop);
     ZooManifest zoo = ZooManifest.read(Path.of(manifest),
         zooRoot == null ? Map.of() : Map.of("ZOO_ROOT", zooRoot));
-    List<ModelSpec> selected = rpnFirst(select(zoo, models));
+    List<ModelSpec> selected = sourcesFirst(select(zoo, models));
     CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> Annotations.read(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench zoo run "
@@ -120,7 +123,7 @@ public final class ZooRunCommand implements Callable<Integer> {
       // the shard plan is made again per model: a cheap computation over the annotations
       EvaluateJob job = new EvaluateJob(new EvaluateJob.Options("zoo run", annotations, images,
           manifest + "#" + m.name(), m, run.warehouse, RunLifecycle.defaultRunId(m.name()), 0,
-          0.01, run.partitions), read);
+          0.01, run.partitions, proposals(warehouse, m, outcomes)), read);
       String step = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, selected.size(), m.name());
       Row previous = latest.get(m.name());
       if (!force && previous != null && sameInputs(previous, job, read.join(), spark, m)) {
@@ -169,10 +172,43 @@ public final class ZooRunCommand implements Callable<Integer> {
     return out;
   }
 
-  /** RPN models first (Fast R-CNN models read their proposals), else manifest order. */
-  static List<ModelSpec> rpnFirst(List<ModelSpec> models) {
-    return models.stream().sorted(Comparator.comparingInt(
-        (ModelSpec m) -> "RPN".equalsIgnoreCase(m.family()) ? 0 : 1)).toList();
+  /**
+   * Proposal networks first (RPN models, and any model another selected one reads proposals
+   * from), else manifest order.
+   */
+  static List<ModelSpec> sourcesFirst(List<ModelSpec> models) {
+    java.util.Set<String> sources = new java.util.HashSet<>();
+    for (ModelSpec m : models) {
+      if (m.proposals() != null && m.proposals().fromModel() != null) {
+        sources.add(m.proposals().fromModel());
+      }
+    }
+    return models.stream().sorted(Comparator.comparingInt((ModelSpec m) ->
+        "RPN".equalsIgnoreCase(m.family()) || sources.contains(m.name()) ? 0 : 1)).toList();
+  }
+
+  /**
+   * The proposal run of {@code m} (null: it takes none): its source's run in this zoo run when
+   * it ran or was skipped here, a problem naming the source when it failed here, else the
+   * warehouse's latest succeeded run of the source (or the manifest's run id).
+   */
+  private static ProposalRuns.Source proposals(Warehouse w, ModelSpec m,
+      List<Outcome> outcomes) {
+    if (m.proposals() == null) {
+      return null;
+    }
+    String source = m.proposals().fromModel();
+    for (Outcome o : outcomes) {
+      if (source != null && o.model().name().equals(source)) {
+        if (o.status() == Status.failed) {
+          return ProposalRuns.Source.missing("model " + m.name() + " takes the"
+              + " proposals of " + source + ", whose run " + o.runId() + " failed in this zoo"
+              + " run");
+        }
+        return ProposalRuns.resolve(w, m, o.runId(), null);
+      }
+    }
+    return ProposalRuns.resolve(w, m, null, null);
   }
 
   /** Each model's latest succeeded run (by finished_at, then run id), by model name. */

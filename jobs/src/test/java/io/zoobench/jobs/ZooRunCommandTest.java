@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,8 @@ class ZooRunCommandTest {
   }
 
   @Test
-  void rpnModelsGoFirstTheRestInManifestOrder() {
-    List<ModelSpec> ordered = ZooRunCommand.rpnFirst(MMDET.models());
+  void proposalNetworksGoFirstTheRestInManifestOrder() {
+    List<ModelSpec> ordered = ZooRunCommand.sourcesFirst(MMDET.models());
     List<ModelSpec> rpn = MMDET.models().stream().filter(m -> m.family().equals("RPN"))
         .toList();
     List<ModelSpec> others = MMDET.models().stream().filter(m -> !m.family().equals("RPN"))
@@ -52,8 +53,34 @@ class ZooRunCommandTest {
     assertThat(ordered.subList(rpn.size(), ordered.size())).containsExactlyElementsOf(others);
     // the demo zoo lists its RPN second
     List<ModelSpec> demo = ZooManifest.read(HOME.resolve("conf/zoo/demo.yaml")).models();
-    assertThat(ZooRunCommand.rpnFirst(demo)).extracting(ModelSpec::name).containsExactly(
+    assertThat(ZooRunCommand.sourcesFirst(demo)).extracting(ModelSpec::name).containsExactly(
         "shapes-rpn-tiny", "shapes-maskrcnn-tiny", "shapes-maskrcnn-tiny-tensors");
+    // every Fast R-CNN of the reference zoo reads an RPN of the zoo, which runs before it
+    for (ModelSpec m : MMDET.models()) {
+      if (m.family().equals("Fast R-CNN")) {
+        assertThat(m.proposals()).as(m.name()).isNotNull();
+        assertThat(rpn).extracting(ModelSpec::name).as(m.name())
+            .contains(m.proposals().fromModel());
+        assertThat(m.proposals().topK()).isEqualTo(1000);
+      } else {
+        assertThat(m.proposals()).as(m.name()).isNull();
+      }
+    }
+  }
+
+  @Test
+  void aModelAnotherReadsProposalsFromGoesFirstWhateverItsFamily() throws Exception {
+    Path yaml = Files.createTempFile("zoo", ".yaml");
+    Files.writeString(yaml, String.join("\n", "models:",
+        "  - {name: fast, arch: Fast R-CNN, backbone: b, artifact: f.pt, output: torchvision,",
+        "     proposals: {from_model: props, top_k: 5}, labels: {1: 1}, input: {resize: none,",
+        "     normalized_by_model: true}}",
+        "  - {name: other, arch: Faster R-CNN, backbone: b, artifact: o.pt, output: torchvision,",
+        "     labels: {1: 1}, input: {resize: none, normalized_by_model: true}}",
+        "  - {name: props, arch: Custom proposals, backbone: b, artifact: p.pt,",
+        "     output: proposals, input: {resize: none, normalized_by_model: true}}", ""));
+    assertThat(ZooRunCommand.sourcesFirst(ZooManifest.read(yaml).models()))
+        .extracting(ModelSpec::name).containsExactly("props", "fast", "other");
   }
 
   @Test

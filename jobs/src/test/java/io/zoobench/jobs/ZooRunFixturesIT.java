@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code zoo run} of {@code conf/zoo/fixtures.yaml} on the shapes set: every family's fixture
- * model (RPN, Mask R-CNN, Mask R-CNN behind a tensor wrapper, Faster R-CNN, RetinaNet, SSD) is
+ * model (RPN, Mask R-CNN, Mask R-CNN behind a tensor wrapper, Faster R-CNN, RetinaNet, SSD, and
+ * Fast R-CNN box and box+mask on the proposals of the RPN's run, stored in the warehouse) is
  * evaluated in one application, each within 0.01 of the pycocotools figures of its own Python
  * detections (fixtures/expected/metrics.json), and a second run evaluates nothing.
  */
@@ -32,7 +33,9 @@ class ZooRunFixturesIT {
       "shapes-maskrcnn-tiny-tensors", Map.entry("tensors", List.of("bbox", "segm")),
       "shapes-fasterrcnn-tiny", Map.entry("fasterrcnn", List.of("bbox")),
       "shapes-retinanet-tiny", Map.entry("retinanet", List.of("bbox")),
-      "shapes-ssd300-tiny", Map.entry("ssd", List.of("bbox")));
+      "shapes-ssd300-tiny", Map.entry("ssd", List.of("bbox")),
+      "shapes-fastrcnn-tiny", Map.entry("fastrcnn", List.of("bbox")),
+      "shapes-fastrcnn-mask-tiny", Map.entry("fastrcnn_mask", List.of("bbox", "segm")));
 
   @TempDir Path tmp;
 
@@ -47,7 +50,7 @@ class ZooRunFixturesIT {
     Path warehouse = tmp.resolve("warehouse");
     Cli.Result first = zooRun(warehouse);
     assertThat(first.exit()).as("%s", first).isZero();
-    assertThat(first.out()).contains("6 models: 6 ran, 0 skipped, 0 failed");
+    assertThat(first.out()).contains("8 models: 8 ran, 0 skipped, 0 failed");
 
     JsonNode expected = new ObjectMapper().readTree(
         ROOT.resolve("fixtures/expected/metrics.json").toFile());
@@ -67,9 +70,19 @@ class ZooRunFixturesIT {
       }
     }
 
+    // the Fast R-CNN runs name the RPN run (and attempt) whose predictions were their proposals
+    Row rpn = w.table(Tables.RUNS).where("model = 'shapes-rpn-tiny'").first();
+    for (Row fast : w.table(Tables.RUNS).where("model LIKE 'shapes-fastrcnn%'").collectAsList()) {
+      JsonNode proposals = new ObjectMapper().readTree(fast.<String>getAs("config_json"))
+          .get("proposals");
+      assertThat(proposals.get("run_id").asText()).isEqualTo(rpn.<String>getAs("run_id"));
+      assertThat(proposals.get("attempt_id").asText()).isEqualTo(rpn.<String>getAs("attempt_id"));
+      assertThat(proposals.get("top_k").asInt()).isEqualTo(300);
+    }
+
     Cli.Result second = zooRun(warehouse);
     assertThat(second.exit()).as("%s", second).isZero();
-    assertThat(second.out()).contains("6 models: 0 ran, 6 skipped, 0 failed");
-    assertThat(w.table(Tables.RUNS).count()).isEqualTo(6);
+    assertThat(second.out()).contains("8 models: 0 ran, 8 skipped, 0 failed");
+    assertThat(w.table(Tables.RUNS).count()).isEqualTo(8);
   }
 }

@@ -7,6 +7,7 @@ import io.zoobench.coco.InvalidInputException;
 import io.zoobench.detect.DetectorModel;
 import io.zoobench.detect.Devices;
 import io.zoobench.detect.OutputAdapters;
+import io.zoobench.detect.ProposalBoxes;
 import io.zoobench.detect.ShardPlan;
 import io.zoobench.eval.EvalParams;
 import io.zoobench.eval.EvalResult;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -54,10 +56,12 @@ public final class EvaluateJob implements RunJob {
    * What to run; built by the CLI.
    *
    * @param verb the CLI verb recorded with the attempt ({@code evaluate}, {@code zoo run})
+   * @param proposals the proposal run of a model that takes proposals ({@link
+   *     ProposalRuns#resolve}); null for one that does not
    */
   public record Options(String verb, String annotations, String images, String modelRef,
       ModelSpec spec, String warehouse, String runId, int shards, double maxFailedShare,
-      int partitions) {}
+      int partitions, ProposalRuns.Source proposals) {}
 
   private final Options o;
   private final CompletableFuture<Annotations> annotations;
@@ -109,6 +113,13 @@ public final class EvaluateJob implements RunJob {
     m.put("mask_threshold", s.maskThreshold());
     m.put("batch_size", s.batchSize());
     m.set("input", JSON.valueToTree(s.input()));
+    ProposalRuns.Source p = o.proposals();
+    if (p != null && p.problem() == null) {
+      ObjectNode pj = c.putObject("proposals");
+      pj.put("run_id", p.runId());
+      pj.put("attempt_id", p.attemptId());
+      pj.put("top_k", p.topK());
+    }
     return c;
   }
 
@@ -121,6 +132,8 @@ public final class EvaluateJob implements RunJob {
     ctx.annotationsSha256(a.sha256());
     ctx.images(gt.imageCount());
     checkModelFile(spark, o.spec());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<ProposalBoxes> proposals = proposals(ctx, jsc);
     ShardPlan plan = ShardPlan.of(gt, shardCount(o.shards(), gt.imageCount(),
         spark.sparkContext().defaultParallelism()));
     ctx.log(String.format(Locale.ROOT, "annotations: %d images in %d shards; model %s (%s, %s)",
@@ -152,8 +165,7 @@ public final class EvaluateJob implements RunJob {
     ShardTask task = new ShardTask(o.runId(), o.spec(), o.images(),
         new SparkSupport.HadoopConf(spark.sparkContext().hadoopConfiguration()), mode,
         (int) Settings.TEST_FAIL_SHARD_ONCE.getLong(k -> spark.conf().get(k, null)),
-        TestFaults.haltsExecutorAt(spark, TestFaults.INFERENCE), checkpoints);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        TestFaults.haltsExecutorAt(spark, TestFaults.INFERENCE), checkpoints, proposals);
     if (TestFaults.AFTER_FIRST_SHARD.equals(TestFaults.at(spark))) {
       spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
         @Override
@@ -213,6 +225,27 @@ public final class EvaluateJob implements RunJob {
     String devices = Devices.joinLabels(shardTimings.stream().map(TimingRow::device).toList());
     return new RunResult(results, predictionCount, shardTimings, devices,
         (System.nanoTime() - te) / 1e9);
+  }
+
+  /**
+   * The proposals of a model that takes them, read from their run and shipped once to each
+   * executor; null for a model that takes none. A model without a usable proposal run fails
+   * here, before any inference.
+   */
+  private Broadcast<ProposalBoxes> proposals(RunContext ctx, JavaSparkContext jsc) {
+    if (o.spec().proposals() == null) {
+      return null;
+    }
+    ProposalRuns.Source p = o.proposals();
+    if (p == null || p.problem() != null) {
+      throw new InvalidInputException(p == null ? "model " + o.spec().name() + " takes"
+          + " precomputed proposals and this command names no proposal run" : p.problem());
+    }
+    ProposalBoxes boxes = ctx.jobGroup("PROPOSALS", "proposals of " + o.spec().name()
+        + " from run " + p.runId(), () -> ProposalRuns.load(ctx.attempt().warehouse(), p));
+    ctx.log(String.format(Locale.ROOT, "proposals: %d boxes on %d images from run %s (at most"
+        + " %d per image)", boxes.count(), boxes.images(), p.runId(), p.topK()));
+    return jsc.broadcast(boxes);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.zoobench.detect.Devices;
 import io.zoobench.detect.ImagePrefetcher;
 import io.zoobench.detect.InputPipeline;
 import io.zoobench.detect.PreparedImage;
+import io.zoobench.detect.ProposalBoxes;
 import io.zoobench.detect.ShardPlan;
 import io.zoobench.detect.ShardTimings;
 import io.zoobench.jobs.TestFaults;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +51,12 @@ final class ShardTask implements Serializable {
   /** Test-only fault hook ({@code Settings.TEST_HALT_EXECUTOR}): false in real runs. */
   private final boolean testHaltExecutor;
   private final ShardCheckpoints checkpoints;
+  /** A Fast R-CNN's proposals per image, or null for a model that takes none. */
+  private final Broadcast<ProposalBoxes> proposals;
 
   ShardTask(String runId, ModelSpec spec, String imagesRoot, SparkSupport.HadoopConf conf,
       Devices.Mode deviceMode, int testFailShardOnce, boolean testHaltExecutor,
-      ShardCheckpoints checkpoints) {
+      ShardCheckpoints checkpoints, Broadcast<ProposalBoxes> proposals) {
     this.runId = runId;
     this.spec = spec;
     this.imagesRoot = imagesRoot;
@@ -61,6 +65,7 @@ final class ShardTask implements Serializable {
     this.testFailShardOnce = testFailShardOnce;
     this.testHaltExecutor = testHaltExecutor;
     this.checkpoints = checkpoints;
+    this.proposals = proposals;
   }
 
   /** Runs the shard to its checkpoint; returns its summary (no predictions). */
@@ -112,7 +117,8 @@ final class ShardTask implements Serializable {
       }
       List<PreparedImage> inputs = new ArrayList<>(batch.size());
       for (ImagePrefetcher.Item it : batch) {
-        inputs.add(it.image());
+        inputs.add(proposals == null ? it.image()
+            : it.image().withProposals(proposals.value().of(it.ref().id())));
       }
       DetectorModel.Batch result = model.run(inputs);
       long t1 = System.nanoTime();
