@@ -178,6 +178,48 @@ class EvaluateCommandIT {
     assertThat(ap.get("bbox")).as("a trained model, not noise").isGreaterThan(0.45);
   }
 
+  /**
+   * A Fast R-CNN on an imported proposal run: the RPN fixture's Python proposals imported as
+   * run {@code rpn-python} are what make_fastrcnn_fixtures.py fed the Python model, so the
+   * AP equals pycocotools' on the Python detections to float noise; without a proposal run,
+   * or with a detector's run, the run fails in one line.
+   */
+  @Test
+  void aFastRcnnTakesTheProposalsOfTheRunItIsGiven() throws Exception {
+    Path wh = tmp.resolve("fast");
+    Cli.Result rpn = Cli.run("import", "--annotations", DATA.resolve("instances.json")
+        .toString(), "--results", ROOT.resolve("fixtures/expected/shapes_rpn_val.json")
+        .toString(), "--iou", "proposal", "--warehouse", wh.toString(), "--run-id", "rpn-python",
+        "--model", "rpn-python");
+    assertThat(rpn.exit()).as("%s", rpn).isZero();
+    String fast = ROOT.resolve("conf/zoo/fixtures.yaml") + "#shapes-fastrcnn-tiny";
+
+    Cli.Result r = Cli.run("evaluate", "--annotations", DATA.resolve("instances.json")
+        .toString(), "--images", DATA.resolve("images").toString(), "--model", fast,
+        "--warehouse", wh.toString(), "--run-id", "fast", "--proposals-run", "rpn-python");
+
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.err()).contains("proposals: 14027 boxes on 50 images from run rpn-python"
+        + " (at most 300 per image)");
+    double python = JSON.readTree(ROOT.resolve("fixtures/expected/metrics.json").toFile())
+        .path("fastrcnn").path("bbox").get(0).asDouble();
+    double ap = rows(wh, Tables.METRICS, "fast", "slot").get(0).<Double>getAs("value");
+    assertThat(ap).isCloseTo(python, within(1e-4));
+
+    Cli.Result none = Cli.run("evaluate", "--annotations", DATA.resolve("instances.json")
+        .toString(), "--images", DATA.resolve("images").toString(), "--model", fast,
+        "--warehouse", wh.toString(), "--run-id", "fast-2");
+    assertThat(none.exit()).isEqualTo(1);
+    assertThat(none.err()).contains("model shapes-fastrcnn-tiny takes precomputed proposals:"
+        + " model shapes-rpn-tiny has no succeeded run in the warehouse");
+    assertThat(none.err()).doesNotContain("Exception");
+    Cli.Result both = Cli.run("evaluate", "--annotations", DATA.resolve("instances.json")
+        .toString(), "--images", DATA.resolve("images").toString(), "--model", fast,
+        "--warehouse", wh.toString(), "--proposals-run", "a", "--proposals-model", "b");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err()).contains("--proposals-run and --proposals-model: name one");
+  }
+
   private static List<Row> predictions(Path wh, String runId) {
     return rows(wh, Tables.PREDICTIONS, runId, "det_index");
   }

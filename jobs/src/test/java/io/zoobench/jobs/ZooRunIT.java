@@ -155,12 +155,24 @@ class ZooRunIT {
             input: {resize: none, pixel_scale: 1, normalized_by_model: true}
             output: proposals
             reference: {ar1000: 0.5, fps: 20.0, train_mem_gb: 1.5}
+          - name: fast-after-gone
+            family: Fast R-CNN
+            arch: Fast R-CNN
+            backbone: tiny-cnn
+            artifact: ${ZOO_ROOT}/shapes_fastrcnn.pt
+            input: {resize: none, pixel_scale: 1, normalized_by_model: true}
+            output: torchvision
+            labels: {1: 1, 2: 2, 3: 3}
+            proposals: {from_model: gone}
         """);
     Cli.Result r = zooRun(manifest.toString(), "--zoo-root",
         ROOT.resolve("fixtures/models").toString());
     assertThat(r.exit()).as("%s", r).isEqualTo(1);
     assertThat(summary(r, "gone")).contains(" failed ");
     assertThat(summary(r, "rpn-again")).contains(" ran ");
+    assertThat(summary(r, "fast-after-gone")).contains(" failed ");
+    assertThat(r.out()).contains("fast-after-gone: failed (run ").contains("): model"
+        + " fast-after-gone takes the proposals of gone, whose run gone-");
     Row gone = runs().stream().filter(x -> x.getAs("model").equals("gone")).findFirst()
         .orElseThrow();
     assertThat(gone.<String>getAs("status")).isEqualTo("failed");
