@@ -12,9 +12,7 @@ import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
 import java.io.PrintWriter;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -81,6 +79,11 @@ public final class ZooRunCommand implements Callable<Integer> {
       description = "Run models whose latest succeeded run had the same inputs too.")
   boolean force;
 
+  @Option(names = "--run-prefix", paramLabel = "PREFIX",
+      description = "Run ids PREFIX-<model> instead of <model>-<UTC time>, e.g. --run-prefix"
+          + " nightly-2026-11-30 for one run id per model and night (rerunning one replaces it).")
+  String runPrefix;
+
   @Option(names = "--zoo-root", paramLabel = "DIR",
       // $$ : picocli would put the ZOO_ROOT property's value in place of ${ZOO_ROOT}
       description = "Value of $${ZOO_ROOT} in the manifest's artifacts (default: the ZOO_ROOT"
@@ -109,6 +112,10 @@ public final class ZooRunCommand implements Callable<Integer> {
     ZooManifest zoo = ZooManifest.read(Path.of(manifest),
         zooRoot == null ? Map.of() : Map.of("ZOO_ROOT", zooRoot));
     List<ModelSpec> selected = sourcesFirst(select(zoo, models));
+    // a prefix that makes a bad run id is refused before Spark starts
+    if (runPrefix != null) {
+      selected.forEach(m -> Warehouse.checkRunId(runId(m)));
+    }
     CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> Annotations.read(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench zoo run "
@@ -122,7 +129,7 @@ public final class ZooRunCommand implements Callable<Integer> {
       ModelSpec m = selected.get(i);
       // the shard plan is made again per model: a cheap computation over the annotations
       EvaluateJob job = new EvaluateJob(new EvaluateJob.Options("zoo run", annotations, images,
-          manifest + "#" + m.name(), m, run.warehouse, RunLifecycle.defaultRunId(m.name()), 0,
+          manifest + "#" + m.name(), m, run.warehouse, runId(m), 0,
           0.01, run.partitions, proposals(warehouse, m, outcomes)), read);
       String step = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, selected.size(), m.name());
       Row previous = latest.get(m.name());
@@ -154,16 +161,8 @@ public final class ZooRunCommand implements Callable<Integer> {
 
   /** The models whose names {@code glob} matches, in manifest order; none is bad input. */
   static List<ModelSpec> select(ZooManifest zoo, String glob) {
-    PathMatcher matcher;
-    try {
-      matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("--models " + glob + ": not a glob ("
-          + e.getMessage().lines().findFirst().orElse("") + ")");
-    }
-    // model names hold no '/', so a name is one path element
-    List<ModelSpec> out = zoo.models().stream()
-        .filter(m -> matcher.matches(Path.of(m.name()))).toList();
+    ModelGlob matcher = ModelGlob.of(glob);
+    List<ModelSpec> out = zoo.models().stream().filter(m -> matcher.test(m.name())).toList();
     if (out.isEmpty()) {
       throw new InvalidInputException("--models " + glob + ": matches no model of "
           + zoo.file().getFileName() + " (" + zoo.models().size() + " models, e.g. "
@@ -209,6 +208,12 @@ public final class ZooRunCommand implements Callable<Integer> {
       }
     }
     return ProposalRuns.resolve(w, m, null, null);
+  }
+
+  /** {@code <model>-<UTC time>}, or {@code <prefix>-<model>} with {@code --run-prefix}. */
+  private String runId(ModelSpec m) {
+    return runPrefix == null ? RunLifecycle.defaultRunId(m.name())
+        : runPrefix + "-" + m.name().replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /** Each model's latest succeeded run (by finished_at, then run id), by model name. */

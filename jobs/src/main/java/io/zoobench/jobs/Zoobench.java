@@ -34,10 +34,17 @@ import picocli.CommandLine.Command;
         DemoCommand.class, SqlCommand.class, ExportCommand.class, MaintenanceCommand.class,
         SynthCommand.class,
         BenchCommand.class, ZooCommand.class,
+        GateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Zoobench implements Runnable {
   /** Exit status for input zoobench refuses (bad file, bad record). */
   public static final int EXIT_BAD_INPUT = 1;
+
+  /**
+   * A verb whose exit status 1 is a verdict ({@code gate}: a metric dropped), so its bad input
+   * and missing data exit with 2, the usage-error status, instead of {@link #EXIT_BAD_INPUT}.
+   */
+  interface VerdictVerb {}
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -69,7 +76,7 @@ public final class Zoobench implements Runnable {
       if (ex instanceof InvalidInputException) {
         err.println(verb + ": " + Redaction.text(ex.getMessage(), values(args)));
         err.flush();
-        return EXIT_BAD_INPUT;
+        return line.getCommandSpec().userObject() instanceof VerdictVerb ? 2 : EXIT_BAD_INPUT;
       }
       if (ex instanceof CommandLine.ParameterException pe) {
         err.println(verb + ": " + Redaction.text(pe.getMessage(), values(args)));

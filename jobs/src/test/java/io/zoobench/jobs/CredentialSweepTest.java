@@ -46,7 +46,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * <p>The rule for "a path": an argument whose value reaches the verb as text or as a path
  * (type, or element type of a collection or map, {@code String}, {@code Path}, {@code File},
  * {@code URI} or {@code URL}) - paramLabels lie (import's {@code --model NAME} is stored as the
- * run's model name). Those must be refused up front, exit 1, in one line naming the argument.
+ * run's model name). Those must be refused up front, exit 1 (2 for {@code gate}, whose 1 is
+ * its verdict), in one line naming the argument.
  * Typed ones (numbers, enums) are refused by picocli's conversion, whose message quotes the
  * value: it must not show the secret either.
  *
@@ -151,6 +152,7 @@ class CredentialSweepTest {
     base("export", Map.of("--warehouse", wh, "--out", tmp.resolve("export").toString(),
         "--master", "local[1]"));
     base("maintenance", Map.of("--warehouse", wh, "--master", "local[1]"));
+    base("gate", Map.of("--warehouse", wh, "--master", "local[1]"));
   }
 
   private static void base(String verb, Map<String, String> options, String... positionals) {
@@ -229,7 +231,7 @@ class CredentialSweepTest {
         "maintenance --warehouse", "synth --out", "bench --data", "bench --out",
         "bench --python", "bench --shapes", "zoo list --manifest", "zoo run --manifest",
         "zoo run --annotations", "zoo run --images", "zoo run --zoo-root",
-        "zoo run --warehouse");
+        "zoo run --warehouse", "gate --warehouse", "gate --against");
   }
 
   @Test
@@ -254,8 +256,10 @@ class CredentialSweepTest {
             assertThat(r.exit()).as("%s: %s", what, r).isNotZero();
             boolean reachesTheVerb = textLike(a) && (!map || value.contains("="));
             if (reachesTheVerb) {
+              // gate's 1 is its verdict "dropped": its bad input exits 2
               assertThat(r.exit()).as("%s is refused as bad input: %s", what, r)
-                  .isEqualTo(Zoobench.EXIT_BAD_INPUT);
+                  .isEqualTo(verb.getCommandSpec().userObject() instanceof Zoobench.VerdictVerb
+                      ? 2 : Zoobench.EXIT_BAD_INPUT);
               assertThat(r.err().strip()).as(what).doesNotContain("\n")
                   .startsWith("zoobench " + v + ": " + name(a) + " ")
                   .contains("credentials in a path are refused");
