@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code zoobench export}: a consistent snapshot of the warehouse's published rows as plain
  * files, for tools that do not speak Iceberg (pandas, DuckDB without its iceberg extension,
- * spreadsheets): one file per table under {@code OUT/<table>/}, Parquet (nested columns kept)
- * or CSV (nested columns as json), plus {@code snapshot.json} naming the Iceberg snapshots read.
+ * spreadsheets): one file per table under {@code OUT/<table>/} (and per view: {@code zoo},
+ * {@code zoo_history}), Parquet (nested columns kept) or CSV (nested columns as json), plus
+ * {@code snapshot.json} naming the Iceberg snapshots read.
  */
 @Command(
     name = "export",
@@ -44,6 +45,13 @@ import picocli.CommandLine.Option;
         + " or CSV files."})
 public final class ExportCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The views exported beside the tables, as their rows at the same snapshots: the model-zoo
+   * table and its history, so that an engine without the views' SQL (DuckDB, pandas) reads
+   * them as {@code zoobench sql} shows them.
+   */
+  static final List<String> VIEWS = List.of("zoo_history", "zoo");
 
   /** Output format of {@code --format}. */
   enum Format { parquet, csv }
@@ -90,30 +98,37 @@ public final class ExportCommand implements Callable<Integer> {
     ObjectNode snapshots = manifest.putObject("snapshots");
     ObjectNode rows = manifest.putObject("rows");
     for (TableSchema<?> t : Tables.all()) {
-      Dataset<Row> view = w.session().table(t.name());
-      if (format == Format.csv) {
-        view = view.select(csvColumns(view.schema()));
-      }
-      Path dir = out.resolve(t.name());
-      var writer = view.coalesce(1).write().mode("errorifexists");
-      if (format == Format.csv) {
-        writer.option("header", "true").csv(dir.toString());
-      } else {
-        writer.parquet(dir.toString());
-      }
-      long n = w.session().read().format(format.name()).option("header", "true")
-          .load(dir.toString()).count();
-      rows.put(t.name(), n);
+      rows.put(t.name(), write(w, t.name(), stdout));
       if (at.get(t) != null) {
         snapshots.put(t.name(), at.get(t));
       }
-      stdout.printf(Locale.ROOT, "%-14s %10d rows  %s%n", t.name(), n,
-          Redact.path(dir.toString()));
+    }
+    for (String view : VIEWS) {
+      rows.put(view, write(w, view, stdout));
     }
     JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("snapshot.json").toFile(),
         manifest);
     stdout.flush();
     return 0;
+  }
+
+  /** Writes one table or view under {@code out/<name>/}; returns the rows written. */
+  private long write(Warehouse w, String name, PrintWriter stdout) {
+    Dataset<Row> view = w.session().table(name);
+    if (format == Format.csv) {
+      view = view.select(csvColumns(view.schema()));
+    }
+    Path dir = out.resolve(name);
+    var writer = view.coalesce(1).write().mode("errorifexists");
+    if (format == Format.csv) {
+      writer.option("header", "true").csv(dir.toString());
+    } else {
+      writer.parquet(dir.toString());
+    }
+    long n = w.session().read().format(format.name()).option("header", "true")
+        .load(dir.toString()).count();
+    stdout.printf(Locale.ROOT, "%-14s %10d rows  %s%n", name, n, Redact.path(dir.toString()));
+    return n;
   }
 
   /** Columns CSV can hold: arrays and structs as json text. */

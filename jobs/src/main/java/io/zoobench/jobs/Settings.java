@@ -144,6 +144,14 @@ public final class Settings {
   public static final Variable PYTHON = new Variable("ZOOBENCH_PYTHON", "python3",
       "The python tools/python/setup.sh makes the virtual environments (.venv/) with.");
 
+  /** The warehouse or export the notebooks read (their parameters cell's default). */
+  public static final Variable NOTEBOOK_WAREHOUSE = new Variable("ZOOBENCH_WAREHOUSE",
+      "../warehouse", "The warehouse, or `zoobench export` folder, the notebooks (notebooks/) read.");
+
+  /** How the notebooks query: DuckDB on an export or zoobench sql on the warehouse. */
+  public static final Variable NOTEBOOK_ENGINE = new Variable("ZOOBENCH_ENGINE", "duckdb",
+      "How the notebooks query: duckdb (on an export) or spark (bin/zoobench sql --file).");
+
   /**
    * Refuses, before a run starts, a zoobench key in {@code conf} whose value is not a whole
    * number where its default is one.
@@ -167,6 +175,6 @@ public final class Settings {
   /** Every environment variable, in the order of docs/settings.md. */
   public static List<Variable> variables() {
     return List.of(DRIVER_MEMORY, JAVA_OPTS, CDS, EXECUTOR_MEMORY, CLUSTER_DIR, CLUSTER_HOST,
-        CLUSTER_PORT, CLUSTER_UI_PORT, PYTHON);
+        CLUSTER_PORT, CLUSTER_UI_PORT, PYTHON, NOTEBOOK_WAREHOUSE, NOTEBOOK_ENGINE);
   }
 }

@@ -114,6 +114,68 @@ class ExportCommandTest {
     assertThat((Double) box.get(0).get(4)).isEqualTo(first.get("score").asDouble());
   }
 
+  /**
+   * Any engine, the same rows: DuckDB over the export (views over its Parquet folders, the
+   * {@code zoo} and {@code zoo_history} views included) answers the same SQL text with the same
+   * rows as Spark SQL over the Iceberg tables, every column of {@code metrics} bit for bit.
+   */
+  @Test
+  void duckDbOnTheExportAnswersLikeSparkSql() throws Exception {
+    Path out = tmp.resolve("engines");
+    Cli.Result r = Cli.run("export", "--warehouse", warehouse.toString(), "--out",
+        out.toString());
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.out()).contains("zoo_history").contains("zoo ");
+    Warehouse w = Warehouse.open(LocalSpark.get(), warehouse.toString());
+    w.registerViews(null);
+    List<String> names = new ArrayList<>();
+    Tables.all().forEach(t -> names.add(t.name()));
+    names.addAll(ExportCommand.VIEWS);
+    String[] queries = {
+        "SELECT * FROM metrics ORDER BY run_id, iou_type, slot",
+        "SELECT model, run_id, box_ap, box_ap_ref, box_ap_delta, mask_ap, ar1000, fps,"
+            + " images_total FROM zoo ORDER BY model",
+        "SELECT model, run_id, box_ap, mask_ap FROM zoo_history ORDER BY model, run_id"};
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      for (String name : names) {
+        s.execute("CREATE VIEW " + name + " AS SELECT * FROM read_parquet('"
+            + out.resolve(name) + "/*.parquet')");
+      }
+      for (String q : queries) {
+        List<String> spark = new ArrayList<>();
+        for (Row row : w.session().sql(q).collectAsList()) {
+          List<Object> values = new ArrayList<>();
+          for (int i = 0; i < row.length(); i++) {
+            values.add(row.get(i));
+          }
+          spark.add(text(values));
+        }
+        List<String> duck = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(q)) {
+          while (rs.next()) {
+            List<Object> values = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+              values.add(rs.getObject(i));
+            }
+            duck.add(text(values));
+          }
+        }
+        assertThat(duck).as(q).isNotEmpty().isEqualTo(spark);
+      }
+    }
+    assertThat(w.session().sql("SELECT * FROM metrics").count()).isEqualTo(36);
+  }
+
+  /** One row as text: numbers as doubles (bit for bit), the rest as strings. */
+  private static String text(List<Object> values) {
+    List<String> cells = new ArrayList<>();
+    for (Object v : values) {
+      cells.add(v instanceof Number n ? Double.toString(n.doubleValue()) : String.valueOf(v));
+    }
+    return String.join(" | ", cells);
+  }
+
   @Test
   void csvExportKeepsNestedColumnsAsJson() throws Exception {
     Path out = tmp.resolve("csv");
