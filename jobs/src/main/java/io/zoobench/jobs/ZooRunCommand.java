@@ -11,9 +11,7 @@ import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
 import java.io.PrintWriter;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -151,16 +149,8 @@ public final class ZooRunCommand implements Callable<Integer> {
 
   /** The models whose names {@code glob} matches, in manifest order; none is bad input. */
   static List<ModelSpec> select(ZooManifest zoo, String glob) {
-    PathMatcher matcher;
-    try {
-      matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("--models " + glob + ": not a glob ("
-          + e.getMessage().lines().findFirst().orElse("") + ")");
-    }
-    // model names hold no '/', so a name is one path element
-    List<ModelSpec> out = zoo.models().stream()
-        .filter(m -> matcher.matches(Path.of(m.name()))).toList();
+    ModelGlob selected = ModelGlob.of(glob);
+    List<ModelSpec> out = zoo.models().stream().filter(m -> selected.test(m.name())).toList();
     if (out.isEmpty()) {
       throw new InvalidInputException("--models " + glob + ": matches no model of "
           + zoo.file().getFileName() + " (" + zoo.models().size() + " models, e.g. "
