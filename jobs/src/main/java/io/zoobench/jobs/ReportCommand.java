@@ -5,8 +5,6 @@ import io.zoobench.jobs.report.ReportCharts;
 import io.zoobench.jobs.report.ReportData;
 import io.zoobench.jobs.report.ReportPage;
 import io.zoobench.jobs.spark.Redact;
-import io.zoobench.jobs.spark.SparkSupport;
-import io.zoobench.jobs.tables.Warehouse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
@@ -14,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +21,8 @@ import picocli.CommandLine.Option;
  * {@code zoobench report}: the warehouse's published runs as {@code index.html} (opens from
  * disk: no network, no script), {@code report.md} and PNG charts in {@code --out}: the model-zoo
  * table by family with published figures and deltas, speed vs accuracy, AP history, and one
- * run's per-category AP, precision/recall curves and per-shard fps. Read-only on the warehouse.
+ * run's per-category AP, precision/recall curves and per-shard fps. Changes no row of the
+ * warehouse.
  * Exit status 2 when there is nothing to report (no warehouse, nothing published, an unknown
  * {@code --run}, no model matching {@code --models}).
  *
@@ -43,9 +40,8 @@ public final class ReportCommand implements Callable<Integer> {
   /** Exit status when the warehouse has nothing to report (as {@code gate}'s missing data). */
   static final int EXIT_NO_DATA = 2;
 
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse).")
-  String warehouse;
+  @CommandLine.Mixin
+  WarehouseReadOptions store = new WarehouseReadOptions();
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Folder to write (created; index.html, report.md and charts/ replaced).")
@@ -59,12 +55,6 @@ public final class ReportCommand implements Callable<Integer> {
       description = "The run of the per-run sections (default: the latest run shown).")
   String runId;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -72,20 +62,21 @@ public final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     // charts are drawn by AWT: no display, ever (set before the first AWT class loads)
     System.setProperty("java.awt.headless", "true");
-    Redact.checkNoCredentials("--warehouse", warehouse);
-    Path charts = prepareOut();
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new InvalidInputException("--out " + Redact.path(out.toString())
+          + ": is a file, not a folder");
+    }
     ModelGlob selected = ModelGlob.of(models);
-    SparkSession spark = SparkSupport.session("zoobench report", master, conf);
     ReportData data;
     try {
-      data = ReportData.load(Warehouse.openExisting(spark, warehouse), selected, runId);
+      data = ReportData.load(store.openExisting("report"), selected, runId);
     } catch (InvalidInputException e) {
       PrintWriter err = spec.commandLine().getErr();
       err.println(spec.qualifiedName(" ") + ": " + e.getMessage());
       err.flush();
       return EXIT_NO_DATA;
     }
-    ReportCharts.Drawn drawn = ReportCharts.draw(data, charts);
+    ReportCharts.Drawn drawn = ReportCharts.draw(data, prepareOut());
     ReportPage.write(data, drawn, out,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     PrintWriter stdout = spec.commandLine().getOut();
@@ -96,12 +87,11 @@ public final class ReportCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Makes {@code --out} and an empty {@code charts/} in it (old charts would linger). */
-  private Path prepareOut() throws IOException {
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new InvalidInputException("--out " + Redact.path(out.toString())
-          + ": is a file, not a folder");
-    }
+  /**
+   * Makes {@code --out} and an empty {@code charts/} in it (old charts would linger), once
+   * there is something to report: a refusal leaves the last report as it was.
+   */
+  private Path prepareOut() {
     Path charts = out.resolve(ReportPage.CHARTS);
     try {
       Files.createDirectories(charts);

@@ -1,7 +1,6 @@
 package io.zoobench.jobs;
 
 import io.zoobench.coco.InvalidInputException;
-import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Warehouse;
 import java.io.IOException;
@@ -51,18 +50,11 @@ public final class SqlCommand implements Callable<Integer> {
   @Option(names = "--file", paramLabel = "F.sql", description = "Read the statements from a file.")
   Path file;
 
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse).")
-  String warehouse;
+  @CommandLine.Mixin
+  WarehouseReadOptions store = new WarehouseReadOptions();
 
   @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv|jsonl")
   Format format;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
 
   @Option(names = "--as-of", paramLabel = "TIMESTAMP",
       description = "Query the tables as they were then, e.g. --as-of '2026-11-22 00:00:00'"
@@ -83,9 +75,7 @@ public final class SqlCommand implements Callable<Integer> {
     if (statements.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "no SQL statement given");
     }
-    io.zoobench.jobs.spark.Redact.checkNoCredentials("--warehouse", warehouse);
-    SparkSession spark = SparkSupport.session("zoobench sql", master, conf);
-    Warehouse w = Warehouse.openExisting(spark, warehouse);
+    Warehouse w = store.openExisting("sql");
     SparkSession session = w.session();
     for (String statement : statements) {
       ReadOnlySql.check(session, statement);

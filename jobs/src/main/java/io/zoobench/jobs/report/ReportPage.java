@@ -149,9 +149,7 @@ public final class ReportPage {
   }
 
   private static void historyTable(StringBuilder h, List<ZooRow> history) {
-    h.append("<table class=\"history\">\n<thead><tr><th>Model</th><th>Run</th>"
-        + "<th>Finished</th><th>box AP</th><th>mask AP</th><th>AR1000</th><th>fps</th></tr>"
-        + "</thead>\n<tbody>\n");
+    openTable(h, "history", "Model", "Run", "Finished", "box AP", "mask AP", "AR1000", "fps");
     for (ZooRow z : history) {
       h.append("<tr><td>").append(esc(z.model())).append("</td><td>").append(esc(z.runId()))
           .append("</td><td>").append(z.finishedAt() == null ? "-" : z.finishedAt().toInstant()
@@ -166,9 +164,8 @@ public final class ReportPage {
   }
 
   private static void perCategoryTable(StringBuilder h, List<PerCategoryRow> rows) {
-    h.append("<table class=\"per-category\">\n<thead><tr><th>IoU type</th><th>Category</th>"
-        + "<th>AP</th><th>AP50</th><th>AP75</th><th>APs</th><th>APm</th><th>APl</th></tr>"
-        + "</thead>\n<tbody>\n");
+    openTable(h, "per-category", "IoU type", "Category", "AP", "AP50", "AP75", "APs", "APm",
+        "APl");
     for (PerCategoryRow c : rows) {
       h.append("<tr><td>").append(esc(c.iouType())).append("</td><td>")
           .append(esc(c.name() + " (" + c.categoryId() + ")")).append("</td>");
@@ -186,9 +183,8 @@ public final class ReportPage {
         + " the end-to-end time spent waiting for images (1 &minus; fps end-to-end / fps"
         + " compute). Highlighted: stragglers, below %.0f%% of the median fps end-to-end"
         + " (%.1f).</p>%n", 100 * STRAGGLER_SHARE, median));
-    h.append("<table class=\"shards\">\n<thead><tr><th>Shard</th><th>Images</th>"
-        + "<th>fps end-to-end</th><th>fps compute</th><th>Data loading</th><th>Device</th>"
-        + "<th>Host</th></tr></thead>\n<tbody>\n");
+    openTable(h, "shards", "Shard", "Images", "fps end-to-end", "fps compute", "Data loading",
+        "Device", "Host");
     for (TimingRow t : timings) {
       h.append(straggler(t, median) ? "<tr class=\"slow\">" : "<tr>").append("<td>")
           .append(t.shardId()).append("</td><td class=\"n\">").append(t.images()).append("</td>");
@@ -199,6 +195,15 @@ public final class ReportPage {
           .append(esc(text(t.host()))).append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n");
+  }
+
+  /** A table's start: its class, one heading row, the body opened. */
+  private static void openTable(StringBuilder h, String cssClass, String... headings) {
+    h.append("<table class=\"").append(cssClass).append("\">\n<thead><tr>");
+    for (String heading : headings) {
+      h.append("<th>").append(esc(heading)).append("</th>");
+    }
+    h.append("</tr></thead>\n<tbody>\n");
   }
 
   private static void img(StringBuilder h, ReportCharts.Chart c) {
