@@ -222,6 +222,29 @@ class ReportCommandTest {
   }
 
   @Test
+  void aWarehouseWrittenBeforeCurvesExistedIsReportedWithoutPrCurves() throws IOException {
+    Path old = reports.resolve("old-warehouse");
+    Cli.Result r = Cli.run("import", "--annotations",
+        HOME.resolve("fixtures/shapes-val/instances.json").toString(), "--results",
+        HOME.resolve("fixtures/expected/shapes_fasterrcnn_val.json").toString(), "--iou", "bbox",
+        "--warehouse", old.toString(), "--run-id", "old-1", "--model", "old");
+    assertThat(r.exit()).as("%s", r).isZero();
+    // as an older zoobench left it: no curves table
+    Warehouse.open(LocalSpark.get(), old.toString()).session()
+        .sql("DROP TABLE " + Warehouse.name(CurveRow.TABLE));
+
+    Path out = reports.resolve("old-report");
+    r = Cli.run("report", "--warehouse", old.toString(), "--out", out.toString());
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(Files.readString(out.resolve("index.html")))
+        .contains("No curves stored for this run").doesNotContain("pr-bbox.png");
+    // the reader brought the warehouse up to date: an empty curves table, the run unchanged
+    Warehouse w = Warehouse.openExisting(LocalSpark.get(), old.toString());
+    assertThat(w.table(CurveRow.TABLE).count()).isZero();
+    assertThat(w.table(MetricRow.TABLE).where("run_id = 'old-1'").count()).isEqualTo(12);
+  }
+
+  @Test
   void nothingToReportIsOneLineAndExitStatus2() throws IOException {
     Path empty = reports.resolve("empty-warehouse");
     Warehouse.open(LocalSpark.get(), empty.toString());
@@ -243,6 +266,8 @@ class ReportCommandTest {
           .startsWith("zoobench report: ").contains((String) c[2]);
       assertThat(r.out()).isEmpty();
     }
+    // a refusal writes nothing
+    assertThat(reports.resolve("refused")).doesNotExist();
     Path file = Files.writeString(reports.resolve("a-file"), "x");
     Cli.Result r = report(file);
     assertThat(r.exit()).as("%s", r).isEqualTo(1);
