@@ -3,10 +3,14 @@
 
 Reads a list of evaluations as JSON lines on stdin or from --jobs FILE, one object each:
   {"id": "...", "gt": "gt.json", "dt": "dt.json", "iou": "bbox|segm|proposal",
-   "det_area": "auto|mask", "mode": "pycocotools|mmdet"}
+   "det_area": "auto|mask", "mode": "pycocotools|mmdet", "curves": false}
 and writes one JSON line per evaluation to stdout (or --out FILE):
   {"id", "stats": ["0x1.8p-1", ...] (float.hex, exact), "per_category": [{"id", "ap"}],
    "error": null | "ExceptionType: message"}
+With "curves": true the line also holds pycocotools' accumulated arrays, flattened in C order:
+  "curves": {"cat_ids": [...] (params.catIds; [-1] without useCats), "max_dets": [...],
+             "precision_shape": [T, R, K, A, M], "precision": [hex, ...],
+             "recall_shape": [T, K, A, M], "recall": [hex, ...]}
 
 Modes are zoobench's:
   bbox / segm        COCOeval(iouType) on COCO.loadRes(dt)
@@ -72,7 +76,16 @@ def evaluate(job, gt_cache):
             p = precision[:, :, k, 0, -1]
             p = p[p > -1]
             per_cat.append({"id": int(cid), "ap": float(np.mean(p)).hex() if p.size else None})
-    return [float(s).hex() for s in e.stats], per_cat
+    curves = None
+    if job.get("curves"):
+        precision, recall = e.eval["precision"], e.eval["recall"]
+        curves = {"cat_ids": [int(c) for c in e.params.catIds] if e.params.useCats else [-1],
+                  "max_dets": [int(m) for m in e.params.maxDets],
+                  "precision_shape": list(precision.shape),
+                  "precision": [float(v).hex() for v in precision.ravel()],
+                  "recall_shape": list(recall.shape),
+                  "recall": [float(v).hex() for v in recall.ravel()]}
+    return [float(s).hex() for s in e.stats], per_cat, curves
 
 
 def main():
@@ -99,7 +112,9 @@ def main():
             out = {"id": job["id"], "stats": None, "per_category": None, "error": None}
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
-                    out["stats"], out["per_category"] = evaluate(job, gt_cache)
+                    out["stats"], out["per_category"], curves = evaluate(job, gt_cache)
+                if curves is not None:
+                    out["curves"] = curves
             except Exception as ex:  # pycocotools refuses or crashes: that is the outcome
                 out["error"] = type(ex).__name__ + ": " + str(ex)[:300]
             dst.write(json.dumps(out) + "\n")

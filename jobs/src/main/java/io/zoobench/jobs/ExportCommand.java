@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.jobs.spark.Redact;
-import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Tables;
 import io.zoobench.jobs.tables.Warehouse;
@@ -22,7 +21,6 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
@@ -56,9 +54,8 @@ public final class ExportCommand implements Callable<Integer> {
   /** Output format of {@code --format}. */
   enum Format { parquet, csv }
 
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse).")
-  String warehouse;
+  @CommandLine.Mixin
+  WarehouseReadOptions store = new WarehouseReadOptions();
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Folder to write (must not exist, or be empty).")
@@ -67,32 +64,24 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "parquet", paramLabel = "parquet|csv")
   Format format;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
-    Redact.checkNoCredentials("--warehouse", warehouse);
     if (Files.exists(out) && (!Files.isDirectory(out) || !isEmpty(out))) {
       throw new InvalidInputException("--out " + Redact.path(out.toString())
           + ": exists and is not an empty folder");
     }
-    SparkSession spark = SparkSupport.session("zoobench export", master, conf);
-    Warehouse w = Warehouse.openExisting(spark, warehouse);
+    Warehouse w = store.openExisting("export");
     Map<TableSchema<?>, Long> consistent = w.consistentSnapshots();
     Map<TableSchema<?>, Long> at = consistent != null ? consistent : new java.util.HashMap<>();
     // nothing published yet: every table exported empty
     w.registerViews(at);
     Files.createDirectories(out);
     ObjectNode manifest = JSON.createObjectNode();
-    manifest.put("warehouse", Redact.path(warehouse));
+    manifest.put("warehouse", Redact.path(w.root()));
     manifest.put("exported_at", Instant.now().toString());
     manifest.put("format", format.name());
     ObjectNode snapshots = manifest.putObject("snapshots");

@@ -2,7 +2,6 @@ package io.zoobench.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.Warehouse;
 import java.io.PrintWriter;
 import java.sql.Timestamp;
@@ -13,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,10 +49,6 @@ public final class GateCommand implements Callable<Integer>, Zoobench.VerdictVer
   /** Output format of {@code --format}. */
   enum Format { table, jsonl }
 
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse).")
-  String warehouse;
-
   @Option(names = "--against", defaultValue = "reference", paramLabel = "reference|previous|RUN",
       description = "Baseline: the manifest's reference figures recorded with each run"
           + " (default), the model's previous succeeded run, or a run id (that run's model"
@@ -78,11 +72,8 @@ public final class GateCommand implements Callable<Integer>, Zoobench.VerdictVer
       description = "table (default), or one JSON object per comparison for machines.")
   Format format;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
+  @CommandLine.Mixin
+  WarehouseReadOptions warehouse = new WarehouseReadOptions();
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -100,8 +91,7 @@ public final class GateCommand implements Callable<Integer>, Zoobench.VerdictVer
     }
     ModelGlob glob = ModelGlob.of(models);
     Gate.Against baseline = Gate.Against.parse(against);
-    SparkSession spark = SparkSupport.session("zoobench gate", master, conf);
-    Warehouse w = Warehouse.openExisting(spark, warehouse);
+    Warehouse w = warehouse.openExisting("gate");
     w.registerViews(null);
     Gate.Outcome outcome = Gate.compare(history(w), baseline, glob,
         new Gate.Tolerances(tolerance, fpsTolerance));

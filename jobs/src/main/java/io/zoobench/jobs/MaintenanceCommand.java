@@ -1,6 +1,5 @@
 package io.zoobench.jobs;
 
-import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Tables;
@@ -10,7 +9,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,9 +33,8 @@ import picocli.CommandLine.Option;
     description = {"Cleans abandoned attempts, expires old snapshots, removes orphan files and"
         + " stale checkpoints."})
 public final class MaintenanceCommand implements Callable<Integer> {
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse).")
-  String warehouse;
+  @CommandLine.Mixin
+  WarehouseReadOptions store = new WarehouseReadOptions();
 
   @Option(names = "--older-than", defaultValue = "7d", paramLabel = "AGE",
       description = "Expire snapshots and checkpoints older than this: 7d, 12h, 30m (default"
@@ -53,12 +50,6 @@ public final class MaintenanceCommand implements Callable<Integer> {
           + " unreferenced until it commits (default ${DEFAULT-VALUE}).")
   String orphansOlderThan;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -71,9 +62,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--retain-last must be at least 1, got " + retainLast);
     }
-    Redact.checkNoCredentials("--warehouse", warehouse);
-    SparkSession spark = SparkSupport.session("zoobench maintenance", master, conf);
-    Warehouse w = Warehouse.openExisting(spark, warehouse);
+    Warehouse w = store.openExisting("maintenance");
     List<String> cleaned = w.tidyAbandoned();
     // the orphan search joins small file lists: Spark's default 200 shuffle partitions made it
     // 90 s on a small warehouse (~10 s with 4)
@@ -109,7 +98,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
             deletedData.get());
       }
     }
-    out.printf(Locale.ROOT, "stale checkpoints removed: %d%n", checkpoints(spark, now
+    out.printf(Locale.ROOT, "stale checkpoints removed: %d%n", checkpoints(session, now
         - age.toMillis()));
     out.flush();
     return 0;
@@ -117,7 +106,7 @@ public final class MaintenanceCommand implements Callable<Integer> {
 
   /** Removes checkpoint folders of runs not touched since {@code before} (millis). */
   private int checkpoints(SparkSession spark, long before) throws IOException {
-    Path root = new Path(warehouse, "_checkpoints");
+    Path root = new Path(store.warehouse, "_checkpoints");
     FileSystem fs = SparkSupport.fileSystem(root, spark.sparkContext().hadoopConfiguration());
     if (!fs.exists(root)) {
       return 0;

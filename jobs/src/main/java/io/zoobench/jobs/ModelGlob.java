@@ -7,9 +7,9 @@ import java.nio.file.PathMatcher;
 import java.util.function.Predicate;
 
 /**
- * A {@code --models} glob over model names ({@code 'mask_rcnn_*'}, {@code '{a,b}'}), as
- * {@code zoo run} and {@code gate} select models: one syntax (the JDK's glob) and one error
- * message for a pattern that does not parse.
+ * The {@code --models GLOB} of the verbs that pick models by name ({@code zoo run},
+ * {@code gate}, {@code report}): a file-name glob ({@code 'mask_rcnn_*'}, {@code '{a,b}'}, {@code '*'}) matched
+ * against whole model names. A malformed glob is bad input, said in one line.
  */
 final class ModelGlob implements Predicate<String> {
   private final String glob;
@@ -20,7 +20,7 @@ final class ModelGlob implements Predicate<String> {
     this.matcher = matcher;
   }
 
-  /** The glob {@code glob}; one that does not parse is bad input, in one line. */
+  /** @throws InvalidInputException when {@code glob} is not a glob */
   static ModelGlob of(String glob) {
     try {
       return new ModelGlob(glob, FileSystems.getDefault().getPathMatcher("glob:" + glob));
@@ -30,10 +30,11 @@ final class ModelGlob implements Predicate<String> {
     }
   }
 
-  /** Whether {@code modelName} matches (model names hold no '/': a name is one path element). */
+  /** Whether the model called {@code model} is selected. */
   @Override
-  public boolean test(String modelName) {
-    return matcher.matches(Path.of(modelName));
+  public boolean test(String model) {
+    // model names hold no '/', so a name is one path element
+    return matcher.matches(Path.of(model));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.zoobench.jobs;
 
 import io.zoobench.coco.InvalidInputException;
-import io.zoobench.jobs.spark.SparkSupport;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Warehouse;
 import java.io.IOException;
@@ -23,8 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code zoobench sql}: read-only SQL over the warehouse, every table available by its name
- * ({@code runs}, {@code metrics}, {@code per_category}, {@code predictions}, {@code timings},
- * {@code failures}, {@code run_attempts}) and the {@code zoo} and {@code zoo_history} views, as
+ * ({@code runs}, {@code metrics}, {@code per_category}, {@code curves}, {@code predictions},
+ * {@code timings}, {@code failures}, {@code run_attempts}) and the {@code zoo} and {@code zoo_history} views, as
  * the tables are now or were at {@code --as-of}. Prints each statement's rows as a table, CSV
  * or JSON lines.
  */
@@ -32,8 +31,8 @@ import picocli.CommandLine.Parameters;
     name = "sql",
     mixinStandardHelpOptions = true,
     description = {"Runs read-only SQL (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN) over the warehouse",
-        "views (runs, metrics, per_category, predictions, timings, failures, run_attempts, zoo,",
-        "zoo_history; published runs only) or the raw Iceberg tables zoobench.results.<table>.",
+        "views (runs, metrics, per_category, curves, predictions, timings, failures,",
+        "run_attempts, zoo, zoo_history; published runs only) or the raw Iceberg tables zoobench.results.<table>.",
         "Example:",
         "  zoobench sql \"" + SqlCommand.EXAMPLE + "\""})
 public final class SqlCommand implements Callable<Integer> {
@@ -51,18 +50,11 @@ public final class SqlCommand implements Callable<Integer> {
   @Option(names = "--file", paramLabel = "F.sql", description = "Read the statements from a file.")
   Path file;
 
-  @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",
-      description = "Warehouse root (default ./warehouse).")
-  String warehouse;
+  @CommandLine.Mixin
+  WarehouseReadOptions store = new WarehouseReadOptions();
 
   @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv|jsonl")
   Format format;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration.")
-  Map<String, String> conf = new java.util.LinkedHashMap<>();
 
   @Option(names = "--as-of", paramLabel = "TIMESTAMP",
       description = "Query the tables as they were then, e.g. --as-of '2026-11-22 00:00:00'"
@@ -83,9 +75,7 @@ public final class SqlCommand implements Callable<Integer> {
     if (statements.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "no SQL statement given");
     }
-    io.zoobench.jobs.spark.Redact.checkNoCredentials("--warehouse", warehouse);
-    SparkSession spark = SparkSupport.session("zoobench sql", master, conf);
-    Warehouse w = Warehouse.openExisting(spark, warehouse);
+    Warehouse w = store.openExisting("sql");
     SparkSession session = w.session();
     for (String statement : statements) {
       ReadOnlySql.check(session, statement);

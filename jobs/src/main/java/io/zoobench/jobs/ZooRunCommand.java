@@ -161,8 +161,8 @@ public final class ZooRunCommand implements Callable<Integer> {
 
   /** The models whose names {@code glob} matches, in manifest order; none is bad input. */
   static List<ModelSpec> select(ZooManifest zoo, String glob) {
-    ModelGlob matcher = ModelGlob.of(glob);
-    List<ModelSpec> out = zoo.models().stream().filter(m -> matcher.test(m.name())).toList();
+    ModelGlob selected = ModelGlob.of(glob);
+    List<ModelSpec> out = zoo.models().stream().filter(m -> selected.test(m.name())).toList();
     if (out.isEmpty()) {
       throw new InvalidInputException("--models " + glob + ": matches no model of "
           + zoo.file().getFileName() + " (" + zoo.models().size() + " models, e.g. "

@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
     description = "Benchmark detection model zoos on COCO: evaluation, Spark jobs, result tables.",
     subcommands = {EvalCommand.class, ImportCommand.class, EvaluateCommand.class,
         DemoCommand.class, SqlCommand.class, ExportCommand.class, MaintenanceCommand.class,
+        ReportCommand.class,
         SynthCommand.class,
         BenchCommand.class, ZooCommand.class,
         GateCommand.class,

@@ -153,6 +153,8 @@ class CredentialSweepTest {
         "--master", "local[1]"));
     base("maintenance", Map.of("--warehouse", wh, "--master", "local[1]"));
     base("gate", Map.of("--warehouse", wh, "--master", "local[1]"));
+    base("report", Map.of("--warehouse", wh, "--out", tmp.resolve("report").toString(),
+        "--master", "local[1]"));
   }
 
   private static void base(String verb, Map<String, String> options, String... positionals) {
@@ -228,7 +230,8 @@ class CredentialSweepTest {
         "import --results", "import --warehouse", "import --model", "evaluate --annotations",
         "evaluate --images", "evaluate --model", "evaluate --warehouse", "demo --warehouse",
         "sql --file", "sql --warehouse", "sql SQL", "export --warehouse", "export --out",
-        "maintenance --warehouse", "synth --out", "bench --data", "bench --out",
+        "maintenance --warehouse", "report --warehouse", "report --out", "synth --out",
+        "bench --data", "bench --out",
         "bench --python", "bench --shapes", "zoo list --manifest", "zoo run --manifest",
         "zoo run --annotations", "zoo run --images", "zoo run --zoo-root",
         "zoo run --warehouse", "gate --warehouse", "gate --against");

@@ -33,6 +33,27 @@ public final class PycocotoolsOracle {
   /** One evaluation to run. */
   public record Job(String id, Path gt, Path dt, ParityCase.Evaluation evaluation) {}
 
+  /**
+   * pycocotools' accumulated arrays of one evaluation, flattened in C order:
+   * {@code precision[T, R, K, A, M]} ({@code eval['precision']}) and {@code recall[T, K, A, M]}
+   * ({@code eval['recall']}), with the category ids of K ({@code -1} without useCats) and the
+   * maxDets of M.
+   */
+  public record Curves(String id, long[] categoryIds, int[] maxDets, int[] precisionShape,
+      double[] precision, double[] recall) {
+    /** {@code eval['precision'][t, r, k, a, m]}. */
+    public double precision(int t, int r, int k, int a, int m) {
+      int[] s = precisionShape;
+      return precision[(((t * s[1] + r) * s[2] + k) * s[3] + a) * s[4] + m];
+    }
+
+    /** {@code eval['recall'][t, k, a, m]}. */
+    public double recall(int t, int k, int a, int m) {
+      int[] s = precisionShape;
+      return recall[((t * s[2] + k) * s[3] + a) * s[4] + m];
+    }
+  }
+
   private final Path python;
   private final Path script;
 
@@ -86,6 +107,58 @@ public final class PycocotoolsOracle {
 
   /** Runs {@code jobs} in one Python process; {@code work} holds its input and output. */
   public List<Answer> run(List<Job> jobs, Path work) {
+    List<Answer> answers = new ArrayList<>();
+    for (JsonNode n : answers(jobs, work, false)) {
+      answers.add(answer(n));
+    }
+    return answers;
+  }
+
+  /**
+   * pycocotools' {@code eval['precision']} and {@code eval['recall']} of each job (one Python
+   * process); a job pycocotools refuses is an {@link IllegalStateException} naming its error.
+   */
+  public List<Curves> curves(List<Job> jobs, Path work) {
+    List<Curves> out = new ArrayList<>();
+    for (JsonNode n : answers(jobs, work, true)) {
+      if (!n.path("error").isNull() && !n.path("error").isMissingNode()) {
+        throw new IllegalStateException("pycocotools refused " + n.get("id").asText() + ": "
+            + n.get("error").asText());
+      }
+      JsonNode c = n.get("curves");
+      out.add(new Curves(n.get("id").asText(), longs(c.get("cat_ids")), ints(c.get("max_dets")),
+          ints(c.get("precision_shape")), hexDoubles(c.get("precision")),
+          hexDoubles(c.get("recall"))));
+    }
+    return out;
+  }
+
+  private static long[] longs(JsonNode array) {
+    long[] out = new long[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asLong();
+    }
+    return out;
+  }
+
+  private static int[] ints(JsonNode array) {
+    int[] out = new int[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asInt();
+    }
+    return out;
+  }
+
+  /** Doubles written by Python's {@code float.hex} (exact), which Java parses as they are. */
+  private static double[] hexDoubles(JsonNode array) {
+    double[] out = new double[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Double.parseDouble(array.get(i).asText());
+    }
+    return out;
+  }
+
+  private List<JsonNode> answers(List<Job> jobs, Path work, boolean curves) {
     check();
     try {
       Files.createDirectories(work);
@@ -101,6 +174,7 @@ public final class PycocotoolsOracle {
           line.put("iou", j.evaluation().iou());
           line.put("det_area", j.evaluation().detArea());
           line.put("mode", j.evaluation().mode());
+          line.put("curves", curves);
           w.write(JSON.writeValueAsString(line));
           w.write('\n');
         }
@@ -120,10 +194,10 @@ public final class PycocotoolsOracle {
         throw new IllegalStateException("the pycocotools oracle (" + shown(python) + " "
             + shown(script) + ") exited with " + rc + ": " + tail(log));
       }
-      List<Answer> answers = new ArrayList<>();
+      List<JsonNode> answers = new ArrayList<>();
       for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
         if (!line.isBlank()) {
-          answers.add(answer(JSON.readTree(line)));
+          answers.add(JSON.readTree(line));
         }
       }
       if (answers.size() != jobs.size()) {

@@ -6,6 +6,7 @@ import io.zoobench.jobs.spark.ExecutorWatchdog;
 import io.zoobench.jobs.spark.ProgressListener;
 import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.tables.CurveRow;
 import io.zoobench.jobs.tables.FailureRow;
 import io.zoobench.jobs.tables.MetricRow;
 import io.zoobench.jobs.tables.PerCategoryRow;
@@ -94,17 +95,20 @@ public final class RunLifecycle {
       String config, Timestamp started, long t0) {
     List<MetricRow> metrics = new ArrayList<>();
     List<PerCategoryRow> perCategory = new ArrayList<>();
+    List<CurveRow> curves = new ArrayList<>();
     for (EvalResult e : r.evaluations()) {
       ctx.log(String.format(Locale.ROOT, "%s: AP %.4f", e.params().label(), e.stats()[0]));
       e.summaryLines().forEach(ctx::log);
       metrics.addAll(MetricRow.of(spec.runId(), spec.model(), e));
       perCategory.addAll(PerCategoryRow.of(spec.runId(), spec.model(), e));
+      curves.addAll(CurveRow.of(spec.runId(), spec.model(), e));
     }
     List<FailureRow> failures = ctx.failures();
     long tw = System.nanoTime();
     sideBySide(spec.runId(), List.of(
         () -> attempt.append(MetricRow.TABLE, metrics),
         () -> attempt.append(PerCategoryRow.TABLE, perCategory),
+        () -> attempt.append(CurveRow.TABLE, curves),
         () -> attempt.append(TimingRow.TABLE, r.timings()),
         () -> attempt.append(FailureRow.TABLE, failures)));
     double total = (System.nanoTime() - t0) / 1e9;

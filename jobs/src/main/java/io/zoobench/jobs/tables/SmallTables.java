@@ -127,6 +127,25 @@ final class SmallTables {
     return rec;
   }
 
+  /**
+   * A read-only list view of {@code d}: the Parquet writer reads each element once, so a run's
+   * {@code curves} (about a million precision values for COCO's bbox and segm) are never held
+   * as a million boxed copies at once.
+   */
+  private static List<Double> doubles(double[] d) {
+    return new java.util.AbstractList<>() {
+      @Override
+      public Double get(int i) {
+        return d[i];
+      }
+
+      @Override
+      public int size() {
+        return d.length;
+      }
+    };
+  }
+
   private static Object value(Type type, Object v, org.apache.spark.sql.types.DataType spark) {
     if (v == null) {
       return null;
@@ -143,13 +162,12 @@ final class SmallTables {
       case DOUBLE:
         return ((Number) v).doubleValue();
       case LIST:
+        if (v instanceof double[] d) {
+          return doubles(d);
+        }
         Type element = type.asListType().elementType();
         List<Object> out = new ArrayList<>();
-        if (v instanceof double[] d) {
-          for (double x : d) {
-            out.add(x);
-          }
-        } else if (v instanceof int[] a) {
+        if (v instanceof int[] a) {
           for (int x : a) {
             out.add(x);
           }

@@ -11,18 +11,19 @@ public final class Tables {
   public static final String RUNS = RunRow.TABLE.name();
   public static final String METRICS = MetricRow.TABLE.name();
   public static final String PER_CATEGORY = PerCategoryRow.TABLE.name();
+  public static final String CURVES = CurveRow.TABLE.name();
   public static final String PREDICTIONS = PredictionRow.TABLE.name();
   public static final String TIMINGS = TimingRow.TABLE.name();
   public static final String FAILURES = FailureRow.TABLE.name();
   public static final String RUN_ATTEMPTS = RunAttemptRow.TABLE.name();
 
   private static final List<TableSchema<?>> ALL = List.of(RunRow.TABLE, MetricRow.TABLE,
-      PerCategoryRow.TABLE, PredictionRow.TABLE, TimingRow.TABLE, FailureRow.TABLE,
+      PerCategoryRow.TABLE, CurveRow.TABLE, PredictionRow.TABLE, TimingRow.TABLE, FailureRow.TABLE,
       RunAttemptRow.TABLE);
 
   /** The tables whose rows belong to an attempt and are shown through the runs row. */
   private static final List<TableSchema<?>> ATTEMPT_DATA = List.of(MetricRow.TABLE,
-      PerCategoryRow.TABLE, PredictionRow.TABLE, TimingRow.TABLE, FailureRow.TABLE);
+      PerCategoryRow.TABLE, CurveRow.TABLE, PredictionRow.TABLE, TimingRow.TABLE, FailureRow.TABLE);
 
   private Tables() {}
 

@@ -210,7 +210,9 @@ public final class Warehouse {
   }
 
   private void createTables(boolean create) {
-    if (!create) {
+    // a reader makes no warehouse, yet brings an existing one up to date (the tables and columns
+    // added since it was written, empty: metadata only), so every view works on old warehouses
+    if (!create && !session.catalog().tableExists(name(RunRow.TABLE))) {
       return;
     }
     session.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + "." + NAMESPACE);
