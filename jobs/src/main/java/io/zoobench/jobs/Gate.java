@@ -15,8 +15,10 @@ import java.util.function.Predicate;
 /**
  * The regression gate's decision, pure (no Spark): given every succeeded run's figures (the
  * {@code zoo_history} view's rows), compares the latest run of each selected model with its
- * baseline - the reference figures its manifest published (recorded with the run), the model's
- * previous succeeded run, or a named run - metric by metric, and says what held, what dropped
+ * baseline - the reference figures its manifest published (recorded with its runs; a run that
+ * recorded none, an import or a manifest without figures, takes the newest the model's runs
+ * recorded: a published figure belongs to the model), the model's previous succeeded run, or a
+ * named run - metric by metric, and says what held, what dropped
  * beyond tolerance and what had nothing to compare with. {@code GateCommand} reads the rows and
  * prints the verdicts; this class decides them, so every rule is tested without a warehouse.
  *
@@ -201,7 +203,7 @@ final class Gate {
         case RUN -> named;
       };
       Map<Metric, Double> baseline = against.kind() == Against.Kind.REFERENCE
-          ? latest.reference() : baselineRun == null ? Map.of() : baselineRun.measured();
+          ? published(runs) : baselineRun == null ? Map.of() : baselineRun.measured();
       String source = against.kind() == Against.Kind.REFERENCE ? "reference"
           : baselineRun == null ? null : baselineRun.runId();
       boolean any = false;
@@ -217,6 +219,19 @@ final class Gate {
       }
     }
     return new Outcome(against, comparisons, withoutBaseline, chosen.size());
+  }
+
+  /**
+   * Each metric's published figure of a model: the newest its runs ({@code newestFirst})
+   * recorded. An imported results file or a manifest without figures records none, and that
+   * does not un-publish the zoo page's number.
+   */
+  private static Map<Metric, Double> published(List<RunFigures> newestFirst) {
+    Map<Metric, Double> out = new EnumMap<>(Metric.class);
+    for (RunFigures r : newestFirst) {
+      r.reference().forEach(out::putIfAbsent);
+    }
+    return out;
   }
 
   /** One metric of one model; null when neither the run nor the baseline has it. */

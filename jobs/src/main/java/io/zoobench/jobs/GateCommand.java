@@ -179,7 +179,9 @@ public final class GateCommand implements Callable<Integer>, Zoobench.VerdictVer
     if (c.delta() == null) {
       return "-";
     }
-    return c.metric().relative ? String.format(Locale.ROOT, "%+.1f%%", 100 * c.delta())
-        : String.format(Locale.ROOT, "%+.3f", c.delta());
+    // rounded first, so a difference of float noise prints +0.000, not -0.000
+    return c.metric().relative
+        ? String.format(Locale.ROOT, "%+.1f%%", Math.round(1000 * c.delta()) / 10.0 + 0.0)
+        : String.format(Locale.ROOT, "%+.3f", Math.round(1000 * c.delta()) / 1000.0 + 0.0);
   }
 }

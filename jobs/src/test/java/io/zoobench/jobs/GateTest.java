@@ -60,6 +60,24 @@ class GateTest {
     assertThat(o.failures()).extracting(Gate.Comparison::metric).containsExactly(Metric.MASK_AP);
   }
 
+  /** An import records no published figures: the model's newest recorded ones still hold. */
+  @Test
+  void againstReferenceARunWithoutFiguresTakesTheNewestTheModelsRunsRecorded() {
+    List<RunFigures> history = List.of(
+        run("a", "zoo-1", 0, figures(Metric.BOX_AP, 0.40), figures(Metric.BOX_AP, 0.30)),
+        run("a", "zoo-2", 1, figures(Metric.BOX_AP, 0.40),
+            figures(Metric.BOX_AP, 0.35, Metric.MASK_AP, 0.31)),
+        run("a", "imported", 2, figures(Metric.BOX_AP, 0.20, Metric.MASK_AP, 0.31), Map.of()));
+    Gate.Outcome o = Gate.compare(history, Against.parse("reference"), ModelGlob.of("*"),
+        DEFAULT);
+    Gate.Comparison box = only(o, "a", Metric.BOX_AP);
+    assertThat(box.runId()).isEqualTo("imported");
+    assertThat(box.baseline()).isEqualTo(0.35);
+    assertThat(box.verdict()).isEqualTo(Verdict.DROPPED);
+    assertThat(only(o, "a", Metric.MASK_AP).verdict()).isEqualTo(Verdict.HELD);
+    assertThat(o.withoutBaseline()).isEmpty();
+  }
+
   @Test
   void fpsIsComparedAsARelativeDrop() {
     List<RunFigures> history = List.of(

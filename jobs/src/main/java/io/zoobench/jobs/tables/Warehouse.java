@@ -448,7 +448,9 @@ public final class Warehouse {
    * figure the zoo manifest published ({@code _ref}, recorded with the run) and the difference
    * measured − published ({@code _delta}). {@code memory} is the peak device memory of
    * inference in GiB, {@code memory_ref} the published training memory: a hint, not a like for
-   * like. Runs of {@code import} have no fps and no published figures.
+   * like. Runs of {@code import} have no fps; a run that recorded no description or published
+   * figures (an import, a manifest without them) shows the newest its model's earlier runs
+   * recorded, since they describe the model, not the run.
    */
   public static final String ZOO_HISTORY_VIEW = String.join("\n",
       "SELECT z.model, z.family, z.arch, z.backbone, z.style, z.lr_schedule, z.run_id,",
@@ -460,17 +462,30 @@ public final class Warehouse {
       "  z.ar1000, z.ar1000_ref, z.ar1000 - z.ar1000_ref AS ar1000_delta,",
       "  z.fps_end_to_end, z.fps_compute, z.peak_device_memory_mb, z.images_total,",
       "  z.images_failed, z.devices",
-      "FROM (SELECT r.run_id, r.model, r.family, r.arch, r.backbone, r.style, r.lr_schedule,",
+      "FROM (SELECT r.run_id, r.model, p.family, p.arch, p.backbone, p.style, p.lr_schedule,",
       "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb,",
       "  t.peak_device_memory_mb / 1024 AS memory,",
       "  max(CASE WHEN m.iou_type = 'bbox' AND m.metric = 'AP' THEN m.value END) AS box_ap,",
       "  max(CASE WHEN m.iou_type = 'segm' AND m.metric = 'AP' THEN m.value END) AS mask_ap,",
       "  max(CASE WHEN m.iou_type = 'proposal' AND m.metric = 'AR@1000' THEN m.value END)"
           + " AS ar1000,",
-      "  r.ref_fps AS fps_ref, r.ref_train_mem_gb AS memory_ref, r.ref_box_ap AS box_ap_ref,",
-      "  r.ref_mask_ap AS mask_ap_ref, r.ref_ar1000 AS ar1000_ref,",
+      "  p.fps_ref, p.memory_ref, p.box_ap_ref, p.mask_ap_ref, p.ar1000_ref,",
       "  r.images_total, r.images_failed, r.devices, r.finished_at",
       "FROM runs r",
+      // the zoo's description and published figures belong to the model: a run that recorded
+      // none (an import, a manifest without them) shows the newest its model's runs recorded
+      "JOIN (SELECT run_id,",
+      "    last(family, true) OVER w AS family, last(arch, true) OVER w AS arch,",
+      "    last(backbone, true) OVER w AS backbone, last(style, true) OVER w AS style,",
+      "    last(lr_schedule, true) OVER w AS lr_schedule,",
+      "    last(ref_fps, true) OVER w AS fps_ref,",
+      "    last(ref_train_mem_gb, true) OVER w AS memory_ref,",
+      "    last(ref_box_ap, true) OVER w AS box_ap_ref,",
+      "    last(ref_mask_ap, true) OVER w AS mask_ap_ref,",
+      "    last(ref_ar1000, true) OVER w AS ar1000_ref",
+      "  FROM runs WHERE status = 'succeeded'",
+      "  WINDOW w AS (PARTITION BY model ORDER BY finished_at, run_id",
+      "    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) p ON p.run_id = r.run_id",
       "LEFT JOIN (SELECT run_id,",
       "    sum(images - warmup_images) / sum((images - warmup_images) / fps_end_to_end)"
           + " AS fps_end_to_end,",
@@ -480,9 +495,9 @@ public final class Warehouse {
       "  FROM timings WHERE images > warmup_images GROUP BY run_id) t ON t.run_id = r.run_id",
       "LEFT JOIN metrics m ON m.run_id = r.run_id",
       "WHERE r.status = 'succeeded'",
-      "GROUP BY r.run_id, r.model, r.family, r.arch, r.backbone, r.style, r.lr_schedule,",
-      "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb, r.ref_fps,",
-      "  r.ref_train_mem_gb, r.ref_box_ap, r.ref_mask_ap, r.ref_ar1000, r.images_total,",
+      "GROUP BY r.run_id, r.model, p.family, p.arch, p.backbone, p.style, p.lr_schedule,",
+      "  t.fps_end_to_end, t.fps_compute, t.peak_device_memory_mb, p.fps_ref,",
+      "  p.memory_ref, p.box_ap_ref, p.mask_ap_ref, p.ar1000_ref, r.images_total,",
       "  r.images_failed, r.devices, r.finished_at) z");
 
   /**

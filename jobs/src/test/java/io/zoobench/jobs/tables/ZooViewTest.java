@@ -39,6 +39,12 @@ class ZooViewTest {
     // an import: no family, no published figures, no fps
     publish("imported", "other", "2026-11-22 10:00:00", RunRow.ZooReference.NONE,
         Map.of("bbox", 0.25), null, null);
+    // a zoo run of a model, then an import of it: the import keeps the model's zoo figures
+    publish("retina-zoo", "retina", "2026-11-20 09:00:00",
+        new RunRow.ZooReference("RetinaNet", null, null, 0.355, null, null),
+        Map.of("bbox", 0.36), 9.0, null);
+    publish("retina-imported", "retina", "2026-11-23 09:00:00", RunRow.ZooReference.NONE,
+        Map.of("bbox", 0.31), null, null);
     warehouse.registerViews(null);
   }
 
@@ -61,7 +67,9 @@ class ZooViewTest {
           new RunRow.Outcome(RunRow.SUCCEEDED, null, end, end),
           new RunRow.Environment("local[2]", "4", 1, "cpu"),
           new RunRow.Counts(11L, 0L, 5L, 1.0, 2.0, null), "v",
-          new RunRow.ModelInfo("arch-" + model, "r50", "pytorch", "1x", "/m.pt"),
+          // an import describes no model
+          ref == RunRow.ZooReference.NONE ? RunRow.ModelInfo.NONE
+              : new RunRow.ModelInfo("arch-" + model, "r50", "pytorch", "1x", "/m.pt"),
           RunRow.ModelFile.NONE, ref));
     }
   }
@@ -74,7 +82,7 @@ class ZooViewTest {
   @Test
   void zooHasEachModelsLatestRunWithPublishedFiguresAndDeltas() {
     Map<String, Row> zoo = byRunId("zoo");
-    assertThat(zoo).containsOnlyKeys("mask-new", "rpn-1", "imported");
+    assertThat(zoo).containsOnlyKeys("mask-new", "rpn-1", "imported", "retina-imported");
 
     Row mask = zoo.get("mask-new");
     assertThat(mask.<String>getAs("model")).isEqualTo("mask");
@@ -106,12 +114,20 @@ class ZooViewTest {
     for (String c : List.of("family", "fps", "fps_ref", "box_ap_ref", "box_ap_delta")) {
       assertThat(imported.isNullAt(imported.fieldIndex(c))).as(c).isTrue();
     }
+
+    Row retina = zoo.get("retina-imported");
+    assertThat(retina.<String>getAs("family")).isEqualTo("RetinaNet");
+    assertThat(retina.<String>getAs("arch")).isEqualTo("arch-retina");
+    assertThat(retina.<Double>getAs("box_ap_ref")).isEqualTo(0.355);
+    assertThat(retina.<Double>getAs("box_ap_delta")).isCloseTo(0.31 - 0.355, within(1e-12));
+    assertThat(retina.isNullAt(retina.fieldIndex("fps"))).isTrue();
   }
 
   @Test
   void zooHistoryHasEverySucceededRunWithTheZoosColumns() {
     Map<String, Row> history = byRunId("zoo_history");
-    assertThat(history).containsOnlyKeys("mask-old", "mask-new", "rpn-1", "imported");
+    assertThat(history).containsOnlyKeys("mask-old", "mask-new", "rpn-1", "imported",
+        "retina-zoo", "retina-imported");
     Row old = history.get("mask-old");
     assertThat(old.<Double>getAs("box_ap_delta")).isCloseTo(0.30 - 0.373, within(1e-12));
     assertThat(old.<Double>getAs("fps")).isCloseTo(10.0, within(1e-9));
