@@ -218,9 +218,10 @@ public final class ReportPage {
       h.append("<td class=\"n ").append(column).append("\">-</td>");
       return;
     }
-    String tone = !signed || v == 0 ? "" : v > 0 ? " up" : " down";
+    String shown = format(v, scale, digits, signed);
+    String tone = !signed || Double.parseDouble(shown) == 0 ? "" : v > 0 ? " up" : " down";
     h.append("<td class=\"n ").append(column).append(tone).append("\" data-v=\"").append(v)
-        .append("\">").append(format(v, scale, digits, signed)).append("</td>");
+        .append("\">").append(shown).append("</td>");
   }
 
   // ---- Markdown ----------------------------------------------------------------------------
@@ -324,8 +325,11 @@ public final class ReportPage {
     if (v == null) {
       return "-";
     }
-    return String.format(Locale.ROOT, "%" + (signed ? "+" : "") + "." + digits + "f",
+    String s = String.format(Locale.ROOT, "%" + (signed ? "+" : "") + "." + digits + "f",
         v * scale);
+    // a difference of float noise rounds to zero: no sign, not "-0.0"
+    return s.startsWith("-") && Double.parseDouble(s) == 0 ? (signed ? "+" : "") + s.substring(1)
+        : s;
   }
 
   private static String text(String s) {
