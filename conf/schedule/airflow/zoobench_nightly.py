@@ -21,8 +21,8 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 # The shaded jar built by `mvn -DskipTests package` (cluster/target/zoobench-cluster.jar),
 # copied where the Airflow workers (spark-submit's host) can read it.
-ZOOBENCH_JAR = "/opt/zoobench/zoobench-cluster.jar"
-ZOOBENCH_MAIN_CLASS = "io.zoobench.jobs.Zoobench"
+CLUSTER_JAR = "/opt/zoobench/zoobench-cluster.jar"
+MAIN_CLASS = "io.zoobench.jobs.Zoobench"
 
 WAREHOUSE = Variable.get("zoobench_warehouse", default_var="s3a://bucket/zoobench")
 MANIFEST = Variable.get("zoobench_manifest", default_var="/opt/zoobench/conf/zoo/mmdet-v1.yaml")
@@ -62,8 +62,8 @@ with DAG(
     zoo_run = SparkSubmitOperator(
         task_id="zoo_run",
         conn_id="spark_default",
-        application=ZOOBENCH_JAR,
-        java_class=ZOOBENCH_MAIN_CLASS,
+        application=CLUSTER_JAR,
+        java_class=MAIN_CLASS,
         name="zoobench-zoo-run-{{ ds }}",
         conf=SPARK_CONF,
         driver_memory="8g",
@@ -81,8 +81,8 @@ with DAG(
     gate = SparkSubmitOperator(
         task_id="gate",
         conn_id="spark_default",
-        application=ZOOBENCH_JAR,
-        java_class=ZOOBENCH_MAIN_CLASS,
+        application=CLUSTER_JAR,
+        java_class=MAIN_CLASS,
         name="zoobench-gate-{{ ds }}",
         conf=SPARK_CONF,
         application_args=[
@@ -97,8 +97,8 @@ with DAG(
     report = SparkSubmitOperator(
         task_id="report",
         conn_id="spark_default",
-        application=ZOOBENCH_JAR,
-        java_class=ZOOBENCH_MAIN_CLASS,
+        application=CLUSTER_JAR,
+        java_class=MAIN_CLASS,
         name="zoobench-report-{{ ds }}",
         conf=SPARK_CONF,
         trigger_rule="all_done",

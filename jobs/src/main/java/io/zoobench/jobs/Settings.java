@@ -144,6 +144,11 @@ public final class Settings {
   public static final Variable PYTHON = new Variable("ZOOBENCH_PYTHON", "python3",
       "The python tools/python/setup.sh makes the virtual environments (.venv/) with.");
 
+  /** The checkout conf/schedule/nightly.sh runs (its launcher, default paths). */
+  public static final Variable HOME = new Variable("ZOOBENCH_HOME", "the script's ../..",
+      "The zoobench checkout or build conf/schedule/nightly.sh uses (bin/zoobench, default"
+          + " warehouse, manifest, report and log folders); docs/scheduling.md.");
+
   /** The warehouse or export the notebooks read (their parameters cell's default). */
   public static final Variable NOTEBOOK_WAREHOUSE = new Variable("ZOOBENCH_WAREHOUSE",
       "../warehouse", "The warehouse, or `zoobench export` folder, the notebooks (notebooks/) read.");
@@ -175,6 +180,6 @@ public final class Settings {
   /** Every environment variable, in the order of docs/settings.md. */
   public static List<Variable> variables() {
     return List.of(DRIVER_MEMORY, JAVA_OPTS, CDS, EXECUTOR_MEMORY, CLUSTER_DIR, CLUSTER_HOST,
-        CLUSTER_PORT, CLUSTER_UI_PORT, PYTHON, NOTEBOOK_WAREHOUSE, NOTEBOOK_ENGINE);
+        CLUSTER_PORT, CLUSTER_UI_PORT, PYTHON, HOME, NOTEBOOK_WAREHOUSE, NOTEBOOK_ENGINE);
   }
 }

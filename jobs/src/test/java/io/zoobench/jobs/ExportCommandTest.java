@@ -89,6 +89,10 @@ class ExportCommandTest {
     assertThat(manifest.get("snapshots").get(Tables.RUNS).asLong()).isEqualTo(
         w.iceberg(Tables.named(Tables.RUNS)).currentSnapshot().snapshotId());
     assertThat(r.out()).contains("predictions").contains("335 rows");
+    // the attempts' log as it is now: an attempt's end is written after the runs row it
+    // publishes, so at that row's snapshot the last attempt still read "running"
+    assertThat(duckdb("SELECT DISTINCT status FROM read_parquet('" + out.resolve("run_attempts")
+        + "/*.parquet')")).extracting(row -> row.get(0)).containsOnly("succeeded");
 
     // the values themselves: metrics bit for bit, boxes as lists of doubles
     List<String> expected = new ArrayList<>();

@@ -391,11 +391,20 @@ public final class Warehouse {
   /**
    * A consistent reading point: every table at the snapshot it had when the {@code runs} table
    * got its current one (a run's rows are committed before its runs row, and dropped only after
-   * a later one). Null when no run was ever published.
+   * a later one), except {@code run_attempts}, the log of attempts, as it is now: an attempt's
+   * end (succeeded, failed) is written just after the runs row it publishes, and at the runs
+   * row's snapshot the last attempt would still read {@code running}. Null when no run was
+   * ever published.
    */
   public Map<TableSchema<?>, Long> consistentSnapshots() {
     Snapshot current = iceberg(RunRow.TABLE).currentSnapshot();
-    return current == null ? null : snapshotsAsOf(current.timestampMillis());
+    if (current == null) {
+      return null;
+    }
+    Map<TableSchema<?>, Long> at = snapshotsAsOf(current.timestampMillis());
+    Snapshot attempts = iceberg(RunAttemptRow.TABLE).currentSnapshot();
+    at.put(RunAttemptRow.TABLE, attempts == null ? null : attempts.snapshotId());
+    return at;
   }
 
   /**
