@@ -106,6 +106,9 @@ class NightlyScheduleIT {
         .contains("gate against reference: 8 models, 11 held, 0 dropped")
         .contains("exit 0");
     assertReportRanOrWasSkippedWithAWarning(first);
+    // zoobench's own lines only: no native library's warning (libtorch's "[W1130 ..." lines)
+    assertThat(first.output().lines().filter(l -> l.startsWith("[W"))).as("%s", first)
+        .isEmpty();
     everyFamilyMatchesItsPythonModel(tmp.resolve("warehouse"));
 
     Night second = night();
