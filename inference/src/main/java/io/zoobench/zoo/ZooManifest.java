@@ -384,7 +384,8 @@ public final class ZooManifest {
       }
       String channels = in.path("channels").asText("RGB").toUpperCase(Locale.ROOT);
       if (!channels.equals("RGB") && !channels.equals("BGR")) {
-        throw bad("input.channels", "is '" + in.path("channels").asText() + "', expected RGB or BGR");
+        throw bad("input.channels", "is '" + in.path("channels").asText()
+            + "', expected RGB or BGR");
       }
       double pixelScale = number(in, "pixel_scale", 1, 1, 255);
       if (pixelScale != 1 && pixelScale != 255) {

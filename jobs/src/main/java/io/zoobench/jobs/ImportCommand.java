@@ -56,9 +56,6 @@ public final class ImportCommand implements Callable<Integer> {
       description = "Model name recorded with the run (default: the results file's name).")
   String model;
 
-
-
-
   @CommandLine.Mixin
   SparkRunOptions run = new SparkRunOptions();
 

@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 /**
  * The {@code --models GLOB} of the verbs that pick models by name ({@code zoo run},
- * {@code gate}, {@code report}): a file-name glob ({@code 'mask_rcnn_*'}, {@code '{a,b}'}, {@code '*'}) matched
- * against whole model names. A malformed glob is bad input, said in one line.
+ * {@code gate}, {@code report}): a file-name glob ({@code 'mask_rcnn_*'}, {@code '{a,b}'},
+ * {@code '*'}) matched against whole model names. A malformed glob is bad input, said in one line.
  */
 final class ModelGlob implements Predicate<String> {
   private final String glob;

@@ -151,7 +151,8 @@ public final class Settings {
 
   /** The warehouse or export the notebooks read (their parameters cell's default). */
   public static final Variable NOTEBOOK_WAREHOUSE = new Variable("ZOOBENCH_WAREHOUSE",
-      "../warehouse", "The warehouse, or `zoobench export` folder, the notebooks (notebooks/) read.");
+      "../warehouse",
+      "The warehouse, or `zoobench export` folder, the notebooks (notebooks/) read.");
 
   /** How the notebooks query: DuckDB on an export or zoobench sql on the warehouse. */
   public static final Variable NOTEBOOK_ENGINE = new Variable("ZOOBENCH_ENGINE", "duckdb",

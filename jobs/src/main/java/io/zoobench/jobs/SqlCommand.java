@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code zoobench sql}: read-only SQL over the warehouse, every table available by its name
  * ({@code runs}, {@code metrics}, {@code per_category}, {@code curves}, {@code predictions},
- * {@code timings}, {@code failures}, {@code run_attempts}) and the {@code zoo} and {@code zoo_history} views, as
- * the tables are now or were at {@code --as-of}. Prints each statement's rows as a table, CSV
+ * {@code timings}, {@code failures}, {@code run_attempts}) and the {@code zoo} and
+ * {@code zoo_history} views, as the tables are now or were at {@code --as-of}. Prints each statement's rows as a table, CSV
  * or JSON lines.
  */
 @Command(
@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {"Runs read-only SQL (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN) over the warehouse",
         "views (runs, metrics, per_category, curves, predictions, timings, failures,",
-        "run_attempts, zoo, zoo_history; published runs only) or the raw Iceberg tables zoobench.results.<table>.",
+        "run_attempts, zoo, zoo_history; published runs only) or the raw Iceberg tables"
+            + " zoobench.results.<table>.",
         "Example:",
         "  zoobench sql \"" + SqlCommand.EXAMPLE + "\""})
 public final class SqlCommand implements Callable<Integer> {

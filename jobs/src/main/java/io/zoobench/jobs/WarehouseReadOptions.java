@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of the verbs that work on an existing warehouse ({@code sql}, {@code export},
- * {@code maintenance}, {@code report}, {@code gate}; a picocli mixin): where it is, the Spark master, extra
- * Spark settings, and how such a verb opens it (never creating one: a typo'd path is an error).
+ * {@code maintenance}, {@code report}, {@code gate}; a picocli mixin): where it is, the Spark
+ * master, extra Spark settings, and how such a verb opens it (never creating one: a typo'd path is an error).
  */
 final class WarehouseReadOptions {
   @Option(names = "--warehouse", defaultValue = "warehouse", paramLabel = "PATH",

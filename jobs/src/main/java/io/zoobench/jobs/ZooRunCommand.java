@@ -7,7 +7,6 @@ import io.zoobench.jobs.spark.EvaluateJob;
 import io.zoobench.jobs.spark.ProposalRuns;
 import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.SparkSupport;
-import io.zoobench.jobs.tables.RunRow;
 import io.zoobench.jobs.tables.Warehouse;
 import io.zoobench.zoo.ModelSpec;
 import io.zoobench.zoo.ZooManifest;
@@ -103,7 +102,8 @@ public final class ZooRunCommand implements Callable<Integer> {
     run.check(spec.commandLine());
     if (run.runId != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--run-id does not apply:"
-          + " each model gets its own run id (the model and the UTC start time)");
+          + " each model gets its own run id (the model and the UTC start time, or"
+          + " --run-prefix P: P-<model>)");
     }
     Configuration hadoop = run.hadoopBeforeSpark();
     run.checkSetUp(hadoop);
@@ -123,7 +123,7 @@ public final class ZooRunCommand implements Callable<Integer> {
     // read once, for every model and the skip check; unreadable annotations stop the command
     CompletableFuture<Annotations> read = CompletableFuture.completedFuture(SparkSupport.join(gt));
     Warehouse warehouse = Warehouse.open(spark, run.warehouse);
-    Map<String, Row> latest = latestSucceeded(warehouse);
+    Map<String, Row> latest = warehouse.latestSucceededRuns();
     List<Outcome> outcomes = new ArrayList<>();
     for (int i = 0; i < selected.size(); i++) {
       ModelSpec m = selected.get(i);
@@ -214,18 +214,6 @@ public final class ZooRunCommand implements Callable<Integer> {
   private String runId(ModelSpec m) {
     return runPrefix == null ? RunLifecycle.defaultRunId(m.name())
         : runPrefix + "-" + m.name().replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  /** Each model's latest succeeded run (by finished_at, then run id), by model name. */
-  private static Map<String, Row> latestSucceeded(Warehouse w) {
-    Map<String, Row> latest = new HashMap<>();
-    Comparator<Row> order = Comparator.comparing((Row r) -> r.<java.sql.Timestamp>getAs(
-        "finished_at")).thenComparing(r -> r.<String>getAs("run_id"));
-    for (Row r : w.table(RunRow.TABLE).where("status = '" + RunRow.SUCCEEDED + "'")
-        .collectAsList()) {
-      latest.merge(r.<String>getAs("model"), r, (a, b) -> order.compare(a, b) >= 0 ? a : b);
-    }
-    return latest;
   }
 
   /**

@@ -32,11 +32,8 @@ import picocli.CommandLine.Command;
     description = "Benchmark detection model zoos on COCO: evaluation, Spark jobs, result tables.",
     subcommands = {EvalCommand.class, ImportCommand.class, EvaluateCommand.class,
         DemoCommand.class, SqlCommand.class, ExportCommand.class, MaintenanceCommand.class,
-        ReportCommand.class,
-        SynthCommand.class,
-        BenchCommand.class, ZooCommand.class,
-        GateCommand.class,
-        CommandLine.HelpCommand.class})
+        ReportCommand.class, SynthCommand.class, BenchCommand.class, ZooCommand.class,
+        GateCommand.class, CommandLine.HelpCommand.class})
 public final class Zoobench implements Runnable {
   /** Exit status for input zoobench refuses (bad file, bad record). */
   public static final int EXIT_BAD_INPUT = 1;

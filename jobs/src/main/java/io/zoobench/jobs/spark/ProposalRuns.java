@@ -15,7 +15,6 @@ import io.zoobench.zoo.ModelSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -62,9 +61,8 @@ public final class ProposalRuns {
     boolean overridden = runOverride != null || modelOverride != null;
     String runId = overridden ? runOverride : p.runId();
     String fromModel = overridden ? modelOverride : p.fromModel();
-    List<Row> runs;
     if (runId != null) {
-      runs = w.table(RunRow.TABLE).where(col("run_id").equalTo(runId)).collectAsList();
+      List<Row> runs = w.table(RunRow.TABLE).where(col("run_id").equalTo(runId)).collectAsList();
       if (runs.isEmpty()) {
         return Source.missing(what + "no run " + runId + " in the warehouse");
       }
@@ -79,10 +77,7 @@ public final class ProposalRuns {
       return Source.missing(what + "name their run (--proposals-run RUN_ID or"
           + " --proposals-model NAME, or proposals.from_model / run_id in the manifest)");
     }
-    runs = w.table(RunRow.TABLE).where(col("model").equalTo(fromModel)
-        .and(col("status").equalTo(RunRow.SUCCEEDED))).collectAsList();
-    Row latest = runs.stream().max(Comparator.comparing((Row r) -> r.<java.sql.Timestamp>getAs(
-        "finished_at")).thenComparing(r -> r.<String>getAs("run_id"))).orElse(null);
+    Row latest = w.latestSucceededRuns().get(fromModel);
     if (latest == null) {
       return Source.missing(what + "model " + fromModel + " has no succeeded run in the"
           + " warehouse (run it first; zoo run runs it before the models reading it)");

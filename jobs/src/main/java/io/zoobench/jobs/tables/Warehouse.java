@@ -10,6 +10,8 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
@@ -350,6 +352,21 @@ public final class Warehouse {
     return session.sql(viewSql(t, null));
   }
 
+  /**
+   * Each model's latest succeeded {@code runs} row (by finished_at, then run id), by model
+   * name: what {@code zoo run} compares with and a Fast R-CNN takes its proposals from.
+   */
+  public Map<String, Row> latestSucceededRuns() {
+    Map<String, Row> latest = new HashMap<>();
+    Comparator<Row> order = Comparator.comparing((Row r) ->
+        r.<java.sql.Timestamp>getAs("finished_at")).thenComparing(r -> r.<String>getAs("run_id"));
+    for (Row r : table(RunRow.TABLE).where("status = '" + RunRow.SUCCEEDED + "'")
+        .collectAsList()) {
+      latest.merge(r.<String>getAs("model"), r, (a, b) -> order.compare(a, b) >= 0 ? a : b);
+    }
+    return latest;
+  }
+
   /** The published rows of the table called {@code name}. */
   public Dataset<Row> table(String name) {
     return table(Tables.named(name));
@@ -521,8 +538,8 @@ public final class Warehouse {
 
   /**
    * Registers every table as a temporary view of its name (published rows only) and the
-   * {@code zoo} and {@code zoo_history} views: as the warehouse is now ({@code at} null) or at the snapshots {@code at}
-   * names (see {@link #snapshotsAsOf(long)}).
+   * {@code zoo} and {@code zoo_history} views: as the warehouse is now ({@code at} null) or at
+   * the snapshots {@code at} names (see {@link #snapshotsAsOf(long)}).
    */
   public void registerViews(Map<TableSchema<?>, Long> at) {
     for (TableSchema<?> t : Tables.all()) {
