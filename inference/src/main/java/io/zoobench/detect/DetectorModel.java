@@ -125,11 +125,12 @@ public final class DetectorModel implements AutoCloseable {
       long t0 = System.nanoTime();
       NDList outputs = block.forward(new ParameterStore(batch, false), inputs, false);
       // reading the outputs waits for an asynchronous device: part of the forward pass
-      List<RawDetections> raw = adapter.read(outputs, images, spec.maskThreshold());
+      List<RawDetections> raw = adapter.read(outputs, images, spec);
       long t1 = System.nanoTime();
       List<Detections> out = new ArrayList<>(images.size());
       for (int i = 0; i < images.size(); i++) {
-        out.add(Postprocess.finish(raw.get(i), images.get(i), spec, adapter.proposals()));
+        out.add(Postprocess.finish(adapter.select(raw.get(i), spec), images.get(i), spec,
+            adapter.proposals()));
       }
       long t2 = System.nanoTime();
       notePeakMemory();

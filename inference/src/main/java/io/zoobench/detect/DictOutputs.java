@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.zoobench.zoo.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,8 +29,7 @@ abstract class DictOutputs implements OutputAdapter {
   }
 
   @Override
-  public List<RawDetections> read(NDList outputs, List<PreparedImage> batch,
-      double maskThreshold) {
+  public List<RawDetections> read(NDList outputs, List<PreparedImage> batch, ModelSpec spec) {
     String what = labelled ? "torchvision detector" : "proposals model";
     List<NDList> dicts = OutputTensors.dicts(outputs, batch.size(), what);
     List<RawDetections> out = new ArrayList<>(batch.size());
@@ -49,7 +49,8 @@ abstract class DictOutputs implements OutputAdapter {
         Shape s = masks.getShape(); // [N, 1, H, W]
         mh = (int) s.get(s.dimension() - 2);
         mw = (int) s.get(s.dimension() - 1);
-        maskBytes = OutputTensors.maskBytes(masks.reshape(scores.length, mh, mw), maskThreshold);
+        maskBytes = OutputTensors.maskBytes(masks.reshape(scores.length, mh, mw),
+            spec.maskThreshold());
       }
       out.add(new RawDetections(boxes, scores, labels, maskBytes, mh, mw));
     }

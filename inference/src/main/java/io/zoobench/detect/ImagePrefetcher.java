@@ -2,7 +2,6 @@ package io.zoobench.detect;
 
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.coco.Redaction;
-import java.awt.image.BufferedImage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.List;
@@ -118,15 +117,16 @@ public final class ImagePrefetcher implements AutoCloseable {
       return failed(ref, "read", "cannot read: " + e.getMessage());
     }
     long t1 = System.nanoTime();
-    BufferedImage img;
+    InputPipeline.Decoded img;
     try {
-      img = InputPipeline.decode(bytes, ref.file());
+      img = pipeline.read(bytes, ref.file());
     } catch (InvalidInputException e) {
       return failed(ref, "decode", e.getMessage());
     }
-    if (img.getWidth() != ref.width() || img.getHeight() != ref.height()) {
-      return failed(ref, "decode", ref.file() + ": image is " + img.getWidth() + "x"
-          + img.getHeight() + ", the annotations say " + ref.width() + "x" + ref.height());
+    if (img.width() != ref.width() || img.height() != ref.height()) {
+      return failed(ref, "decode", ref.file() + ": image is " + img.width() + "x"
+          + img.height() + (img.orientation() == 1 ? "" : " after its EXIF orientation "
+          + img.orientation()) + ", the annotations say " + ref.width() + "x" + ref.height());
     }
     long t2 = System.nanoTime();
     PreparedImage p = pipeline.prepare(img);

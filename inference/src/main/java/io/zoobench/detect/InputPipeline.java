@@ -19,8 +19,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decoding and preprocessing as a model's {@link ModelSpec.InputSpec} says: decode (PNG, JPEG,
- * BMP, GIF through ImageIO), resize (none, keep-ratio to a (long, short) scale as
- * MMDetection's {@code rescale_size}, or fixed), bilinear with half-pixel centres as OpenCV's
+ * BMP, GIF through ImageIO) to the RGB values PIL's {@code Image.open(f).convert('RGB')} gives
+ * (grey, CMYK and ICC-tagged JPEGs included; EXIF orientation applied only when the spec asks),
+ * resize (none, keep-ratio to a (long, short) scale as MMDetection's {@code rescale_size},
+ * fixed, or YOLO's letterbox), bilinear with half-pixel centres as OpenCV's
  * {@code INTER_LINEAR}, scale pixel values to [0,1] or [0,255], normalise with mean/std unless
  * the model does it, reorder channels, and pad with zeros to the size divisor. Pure Java and
  * thread-safe, so executors run it in prefetch threads ahead of the forward pass.
@@ -33,24 +35,46 @@ public final class InputPipeline {
   }
 
   /**
+   * A decoded image and the EXIF orientation (1 to 8) the pipeline applies to it: 1 unless the
+   * spec asks for EXIF orientation and the JPEG has one.
+   */
+  public record Decoded(BufferedImage image, int orientation) {
+    /** The width the model sees: the stored height for orientations that turn by 90°. */
+    public int width() {
+      return orientation >= 5 ? image.getHeight() : image.getWidth();
+    }
+
+    public int height() {
+      return orientation >= 5 ? image.getWidth() : image.getHeight();
+    }
+  }
+
+  /**
    * Decodes and prepares one encoded image.
    *
    * @param name the image's file, named in errors
    * @throws InvalidInputException when the bytes are not a readable image
    */
   public PreparedImage prepare(byte[] encoded, String name) {
-    return prepare(decode(encoded, name));
+    return prepare(read(encoded, name));
+  }
+
+  /** Decodes one encoded image, with the orientation this pipeline gives it. */
+  public Decoded read(byte[] encoded, String name) {
+    BufferedImage img = decode(encoded, name);
+    return new Decoded(img, spec.exifOrientation() ? JpegMarkers.exifOrientation(encoded) : 1);
   }
 
   /**
    * Decodes an image file's bytes; refuses truncated or unknown data. ImageIO's JPEG reader
    * fills a truncated file with grey and only warns, so its truncation warnings are refused
-   * here, as PIL refuses such files ("image file is truncated").
+   * here, as PIL refuses such files ("image file is truncated"). A JPEG's embedded ICC profile
+   * is ignored, as PIL and OpenCV ignore it ({@link JpegMarkers}).
    */
   public static BufferedImage decode(byte[] encoded, String name) {
     BufferedImage img;
     try (ImageInputStream in = new MemoryCacheImageInputStream(
-        new ByteArrayInputStream(encoded))) {
+        new ByteArrayInputStream(JpegMarkers.withoutIccProfile(encoded)))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new InvalidInputException(name + ": not an image in a known format ("
@@ -73,6 +97,9 @@ public final class InputPipeline {
       if (!truncated.isEmpty()) {
         throw new InvalidInputException(name + ": cannot decode image: " + truncated.get(0));
       }
+      if (img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+        img = CmykJpeg.toRgb(img.getRaster());
+      }
     } catch (IOException | RuntimeException e) {
       if (e instanceof InvalidInputException x) {
         throw x;
@@ -88,6 +115,11 @@ public final class InputPipeline {
     return switch (spec.resize()) {
       case NONE -> new int[] {w, h};
       case FIXED -> new int[] {s[0], s[1]};
+      case LETTERBOX -> {
+        double f = Math.min((double) s[0] / w, (double) s[1] / h);
+        yield new int[] {Math.min((int) Math.floor(w * f + 0.5), s[0]),
+            Math.min((int) Math.floor(h * f + 0.5), s[1])};
+      }
       case KEEP_RATIO -> {
         double longEdge = Math.max(s[0], s[1]);
         double shortEdge = Math.min(s[0], s[1]);
@@ -97,10 +129,14 @@ public final class InputPipeline {
     };
   }
 
+  /** Prepares a decoded image as stored (no EXIF orientation). */
   public PreparedImage prepare(BufferedImage img) {
-    int w = img.getWidth();
-    int h = img.getHeight();
-    int plane = w * h;
+    return prepare(new Decoded(img, 1));
+  }
+
+  public PreparedImage prepare(Decoded decoded) {
+    BufferedImage img = decoded.image();
+    int plane = img.getWidth() * img.getHeight();
     float[] rgb = new float[3 * plane];
     // divide (not multiply by 1/255f, which differs in the last bit for half of the values):
     // torchvision's to_tensor / convert_image_dtype compute value / 255 in float
@@ -118,13 +154,24 @@ public final class InputPipeline {
         rgb[2 * plane + i] = lut[p & 0xff];
       }
     }
+    if (decoded.orientation() != 1) {
+      rgb = ExifOrientation.apply(rgb, 3, img.getHeight(), img.getWidth(),
+          decoded.orientation());
+    }
+    int w = decoded.width();
+    int h = decoded.height();
     int[] size = resizedSize(w, h);
     int rw = size[0];
     int rh = size[1];
     float[] resized = rw == w && rh == h ? rgb : Bilinear.resize(rgb, 3, h, w, rh, rw);
+    boolean letterbox = spec.resize() == ModelSpec.Resize.LETTERBOX;
+    int ch = letterbox ? spec.scale()[1] : rh;
+    int cw = letterbox ? spec.scale()[0] : rw;
     int divisor = spec.sizeDivisor();
-    int ph = divisor > 0 ? (rh + divisor - 1) / divisor * divisor : rh;
-    int pw = divisor > 0 ? (rw + divisor - 1) / divisor * divisor : rw;
+    int ph = divisor > 0 ? (ch + divisor - 1) / divisor * divisor : ch;
+    int pw = divisor > 0 ? (cw + divisor - 1) / divisor * divisor : cw;
+    int top = letterbox ? (ch - rh) / 2 : 0;
+    int left = letterbox ? (cw - rw) / 2 : 0;
     float[] out = ph == rh && pw == rw && !spec.bgr() && spec.mean() == null ? resized
         : new float[3 * ph * pw];
     if (out != resized) {
@@ -134,16 +181,21 @@ public final class InputPipeline {
         // mean/std are listed in the model's channel order, as in MMDetection configs
         float mean = spec.mean() == null ? 0f : (float) spec.mean()[c];
         float std = spec.std() == null ? 1f : (float) spec.std()[c];
+        if (letterbox) {
+          // the canvas is a pixel value, scaled and normalised like the image's pixels
+          java.util.Arrays.fill(out, c * ph * pw, (c + 1) * ph * pw,
+              ((float) spec.padValue() / div - mean) / std);
+        }
         for (int y = 0; y < rh; y++) {
           int from = src * rplane + y * rw;
-          int to = c * ph * pw + y * pw;
+          int to = c * ph * pw + (top + y) * pw + left;
           for (int x = 0; x < rw; x++) {
             out[to + x] = (resized[from + x] - mean) / std;
           }
         }
       }
     }
-    return new PreparedImage(out, ph, pw, rh, rw, h, w);
+    return new PreparedImage(out, ph, pw, rh, rw, h, w, top, left, null);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.zoobench.detect;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.zoobench.zoo.ModelSpec;
 import java.util.List;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ import java.util.Set;
  * <pre>{@code
  * OutputAdapter a = OutputAdapters.get("torchvision");
  * NDList in = a.inputs(manager, batch);
- * List<RawDetections> out = a.read(block.forward(store, in, false), batch, 0.5);
+ * List<RawDetections> out = a.read(block.forward(store, in, false), batch, spec);
  * }</pre>
  */
 public interface OutputAdapter {
@@ -51,13 +52,52 @@ public interface OutputAdapter {
     return false;
   }
 
+  /** The score threshold of a manifest entry that gives none. */
+  default double defaultScoreThreshold() {
+    return proposals() ? 0.0 : 0.05;
+  }
+
+  /** The detections kept per image when a manifest entry gives no {@code max_detections}. */
+  default int defaultMaxDetections() {
+    return proposals() ? 1000 : 100;
+  }
+
+  /**
+   * The IoU of the class-wise NMS this adapter runs on raw model outputs, when a manifest
+   * entry gives no {@code nms_iou}; NaN for adapters whose models return final detections
+   * (the manifest then may not set one).
+   */
+  default double defaultNmsIou() {
+    return Double.NaN;
+  }
+
+  /**
+   * Whether the model's labels are the class indices 0 to K−1 of its output (a manifest's
+   * {@code labels} must then map exactly those), not ids the model chose.
+   */
+  default boolean classIndexLabels() {
+    return false;
+  }
+
   /** The forward pass's inputs for {@code batch}, allocated in {@code manager}. */
   NDList inputs(NDManager manager, List<PreparedImage> batch);
 
   /**
-   * The detections of each image of {@code batch}; masks thresholded at {@code maskThreshold}.
+   * The detections of each image of {@code batch}, read with the model's {@code spec}: masks
+   * thresholded at its mask threshold; for adapters that decode raw outputs, its score
+   * threshold, NMS IoU and detection limit applied.
    *
-   * @throws IllegalStateException when the outputs do not have this adapter's layout
+   * @throws IllegalStateException when the outputs do not have this adapter's layout, or do
+   *     not fit the spec (a label map of another length than the model's classes)
    */
-  List<RawDetections> read(NDList outputs, List<PreparedImage> batch, double maskThreshold);
+  List<RawDetections> read(NDList outputs, List<PreparedImage> batch, ModelSpec spec);
+
+  /**
+   * The detections kept of one image's {@link #read} output, with the model's {@code spec}: an
+   * adapter of raw outputs runs its NMS here (timed as post-processing, not as the forward
+   * pass); the candidates themselves for models that return final detections.
+   */
+  default RawDetections select(RawDetections candidates, ModelSpec spec) {
+    return candidates;
+  }
 }

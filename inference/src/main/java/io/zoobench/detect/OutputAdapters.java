@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The registry of {@link OutputAdapter}s by name: the built-in families ({@code torchvision},
- * {@code proposals}, {@code tensors}) and any adapter a jar on the classpath declares in
+ * {@code proposals}, {@code tensors}, {@code yolo}) and any adapter a jar on the classpath declares in
  * {@code META-INF/services/io.zoobench.detect.OutputAdapter}. Zoo manifests are checked
  * against it, so an unknown {@code output:} is a one-line error listing the known names.
  */
@@ -19,7 +19,8 @@ public final class OutputAdapters {
   private static Map<String, OutputAdapter> load() {
     Map<String, OutputAdapter> m = new LinkedHashMap<>();
     for (OutputAdapter a : new OutputAdapter[] {
-        new TorchvisionOutputs(), new ProposalOutputs(), new TensorOutputs()}) {
+        new TorchvisionOutputs(), new ProposalOutputs(), new TensorOutputs(),
+        new YoloOutputs()}) {
       m.put(a.name(), a);
     }
     for (OutputAdapter a : ServiceLoader.load(OutputAdapter.class)) {

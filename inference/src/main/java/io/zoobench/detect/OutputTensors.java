@@ -43,6 +43,36 @@ final class OutputTensors {
   }
 
   /**
+   * One {@code [B, 3, H, W]} tensor of {@code batch}, each image at the top left of the largest
+   * image's size, the rest zeros (images of one size, as a letterbox makes them, need none).
+   */
+  static NDArray paddedBatch(NDManager manager, List<PreparedImage> batch, String name) {
+    int h = 0;
+    int w = 0;
+    for (PreparedImage p : batch) {
+      h = Math.max(h, p.height());
+      w = Math.max(w, p.width());
+    }
+    float[] data = new float[batch.size() * 3 * h * w];
+    for (int b = 0; b < batch.size(); b++) {
+      PreparedImage p = batch.get(b);
+      if (p.height() == h && p.width() == w) {
+        System.arraycopy(p.pixels(), 0, data, b * 3 * h * w, 3 * h * w);
+        continue;
+      }
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < p.height(); y++) {
+          System.arraycopy(p.pixels(), (c * p.height() + y) * p.width(), data,
+              ((b * 3 + c) * h + y) * w, p.width());
+        }
+      }
+    }
+    NDArray a = manager.create(data, new Shape(batch.size(), 3, h, w));
+    a.setName(name);
+    return a;
+  }
+
+  /**
    * The per-image dicts of a {@code List[Dict[str, Tensor]]} output, which DJL flattens into
    * arrays named by their keys: a dict ends where a key repeats.
    */

@@ -5,8 +5,8 @@ import io.zoobench.mask.Rle;
 import io.zoobench.zoo.ModelSpec;
 
 /**
- * Turns {@link RawDetections} into {@link Detections}: boxes clipped to the resized image and
- * mapped back to original pixels (widths and heights computed in double from the float
+ * Turns {@link RawDetections} into {@link Detections}: boxes clipped to the resized image (less
+ * a letterbox's padding) and mapped back to original pixels (widths and heights computed in double from the float
  * corners), labels mapped to COCO ids (unmapped labels dropped), scores below the threshold
  * dropped, a stable sort by descending score, the first {@code max_detections} kept, and masks
  * RLE-encoded for the kept detections only.
@@ -46,10 +46,10 @@ final class Postprocess {
     int plane = raw.maskHeight() * raw.maskWidth();
     for (int j = 0; j < m; j++) {
       int i = order[j];
-      double x1 = clip(raw.boxes()[4 * i], image.resizedWidth()) / sx;
-      double y1 = clip(raw.boxes()[4 * i + 1], image.resizedHeight()) / sy;
-      double x2 = clip(raw.boxes()[4 * i + 2], image.resizedWidth()) / sx;
-      double y2 = clip(raw.boxes()[4 * i + 3], image.resizedHeight()) / sy;
+      double x1 = clip(raw.boxes()[4 * i], image.padLeft(), image.resizedWidth()) / sx;
+      double y1 = clip(raw.boxes()[4 * i + 1], image.padTop(), image.resizedHeight()) / sy;
+      double x2 = clip(raw.boxes()[4 * i + 2], image.padLeft(), image.resizedWidth()) / sx;
+      double y2 = clip(raw.boxes()[4 * i + 3], image.padTop(), image.resizedHeight()) / sy;
       boxes[4 * j] = x1;
       boxes[4 * j + 1] = y1;
       boxes[4 * j + 2] = x2 - x1;
@@ -63,8 +63,9 @@ final class Postprocess {
     return new Detections(boxes, scores, categories, masks);
   }
 
-  private static double clip(float v, int max) {
-    double d = v;
+  /** {@code v} relative to the resized image at {@code offset}, clipped to {@code [0, max]}. */
+  private static double clip(float v, int offset, int max) {
+    double d = (double) v - offset;
     return d < 0 ? 0 : Math.min(d, max);
   }
 }

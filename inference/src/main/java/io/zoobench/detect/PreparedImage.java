@@ -13,16 +13,19 @@ package io.zoobench.detect;
  * @param resizedWidth columns holding the resized image
  * @param originalHeight the image as decoded
  * @param originalWidth the image as decoded
+ * @param padTop rows of padding above the resized image (a letterbox centres it; else 0)
+ * @param padLeft columns of padding left of the resized image
  * @param proposals {@code K × 4} floats x1, y1, x2, y2 in input pixels ({@code K} may be 0),
  *     or null when the model takes none
  */
 public record PreparedImage(float[] pixels, int height, int width, int resizedHeight,
-    int resizedWidth, int originalHeight, int originalWidth, float[] proposals) {
+    int resizedWidth, int originalHeight, int originalWidth, int padTop, int padLeft,
+    float[] proposals) {
 
-  /** An image without proposals. */
+  /** An image at the top left of the input, without proposals. */
   public PreparedImage(float[] pixels, int height, int width, int resizedHeight,
       int resizedWidth, int originalHeight, int originalWidth) {
-    this(pixels, height, width, resizedHeight, resizedWidth, originalHeight, originalWidth,
+    this(pixels, height, width, resizedHeight, resizedWidth, originalHeight, originalWidth, 0, 0,
         null);
   }
 
@@ -46,12 +49,12 @@ public record PreparedImage(float[] pixels, int height, int width, int resizedHe
     float sx = (float) scaleX();
     float sy = (float) scaleY();
     for (int i = 0; i < scaled.length; i += 4) {
-      scaled[i] = originalPixels[i] * sx;
-      scaled[i + 1] = originalPixels[i + 1] * sy;
-      scaled[i + 2] = originalPixels[i + 2] * sx;
-      scaled[i + 3] = originalPixels[i + 3] * sy;
+      scaled[i] = originalPixels[i] * sx + padLeft;
+      scaled[i + 1] = originalPixels[i + 1] * sy + padTop;
+      scaled[i + 2] = originalPixels[i + 2] * sx + padLeft;
+      scaled[i + 3] = originalPixels[i + 3] * sy + padTop;
     }
     return new PreparedImage(pixels, height, width, resizedHeight, resizedWidth, originalHeight,
-        originalWidth, scaled);
+        originalWidth, padTop, padLeft, scaled);
   }
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import io.zoobench.zoo.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,25 +28,7 @@ final class TensorOutputs implements OutputAdapter {
 
   @Override
   public NDList inputs(NDManager manager, List<PreparedImage> batch) {
-    int h = 0;
-    int w = 0;
-    for (PreparedImage p : batch) {
-      h = Math.max(h, p.height());
-      w = Math.max(w, p.width());
-    }
-    float[] data = new float[batch.size() * 3 * h * w];
-    for (int b = 0; b < batch.size(); b++) {
-      PreparedImage p = batch.get(b);
-      for (int c = 0; c < 3; c++) {
-        for (int y = 0; y < p.height(); y++) {
-          System.arraycopy(p.pixels(), (c * p.height() + y) * p.width(), data,
-              ((b * 3 + c) * h + y) * w, p.width());
-        }
-      }
-    }
-    NDArray a = manager.create(data, new Shape(batch.size(), 3, h, w));
-    a.setName("input");
-    return new NDList(a);
+    return new NDList(OutputTensors.paddedBatch(manager, batch, "input"));
   }
 
   private static NDArray pick(NDList outputs, String key, int position) {
@@ -58,8 +40,7 @@ final class TensorOutputs implements OutputAdapter {
   }
 
   @Override
-  public List<RawDetections> read(NDList outputs, List<PreparedImage> batch,
-      double maskThreshold) {
+  public List<RawDetections> read(NDList outputs, List<PreparedImage> batch, ModelSpec spec) {
     NDArray dets = pick(outputs, "dets", 0);
     NDArray labels = pick(outputs, "labels", 1);
     NDArray masks = pick(outputs, "masks", 2);
@@ -88,8 +69,9 @@ final class TensorOutputs implements OutputAdapter {
         maskBytes = new byte[0];
       } else if (masks != null) {
         // crop the padding, resize to the original image, then threshold (as MMDetection)
-        NDArray m = masks.get(b).get(":" + k + ", :" + p.resizedHeight() + ", :"
-            + p.resizedWidth());
+        NDArray m = masks.get(b).get(":" + k + ", " + p.padTop() + ":"
+            + (p.padTop() + p.resizedHeight()) + ", " + p.padLeft() + ":"
+            + (p.padLeft() + p.resizedWidth()));
         if (p.resizedHeight() != p.originalHeight() || p.resizedWidth() != p.originalWidth()) {
           // interpolate probabilities: bool or uint8 masks would be resized as integers
           m = ai.djl.modality.cv.util.NDImageUtils.resize(
@@ -97,7 +79,7 @@ final class TensorOutputs implements OutputAdapter {
               p.originalWidth(), p.originalHeight(),
               ai.djl.modality.cv.Image.Interpolation.BILINEAR).transpose(2, 0, 1);
         }
-        maskBytes = OutputTensors.maskBytes(m, maskThreshold);
+        maskBytes = OutputTensors.maskBytes(m, spec.maskThreshold());
       }
       out.add(new RawDetections(boxes, scores, java.util.Arrays.copyOf(l, k), maskBytes,
           masks == null ? 0 : p.originalHeight(), masks == null ? 0 : p.originalWidth()));

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *     against the manifest's folder when the manifest gives a relative one; it still holds a
  *     {@code ${VAR}} that was not set when the manifest was read ({@link #artifactFile()})
  * @param labels model label → COCO category id (empty for proposals)
+ * @param nmsIou the IoU above which the output adapter's class-wise NMS suppresses a box, for
+ *     adapters that do their own NMS (YOLO); NaN for models that return final detections
  * @param proposals the precomputed proposals the model takes with each image (Fast R-CNN), or
  *     null for a model that takes only images
  * @param reference published numbers to compare with, keys from {@link #REFERENCE_KEYS}; a
@@ -40,6 +42,7 @@ public record ModelSpec(
     double scoreThreshold,
     int maxDetections,
     double maskThreshold,
+    double nmsIou,
     int batchSize,
     ProposalInput proposals,
     Map<String, Double> reference,
@@ -66,7 +69,12 @@ public record ModelSpec(
     /** Largest scale keeping the aspect ratio with long edge ≤ scale[0], short ≤ scale[1]. */
     KEEP_RATIO,
     /** Exactly scale[0] × scale[1] (width × height). */
-    FIXED
+    FIXED,
+    /**
+     * YOLO's letterbox: the largest size keeping the aspect ratio within scale[0] × scale[1]
+     * (width × height), centred on a canvas of exactly that size filled with the pad value.
+     */
+    LETTERBOX
   }
 
   /**
@@ -87,7 +95,13 @@ public record ModelSpec(
    * @param scale (long edge, short edge) for keep-ratio, (width, height) for fixed
    * @param sizeDivisor pad width and height up to a multiple of this (0: no padding)
    * @param pixelScale pixel values before normalisation: 1 (values in [0,1]) or 255
-   * @param normalizedByModel the model applies mean/std itself (torchvision); mean/std unused
+   * @param normalizedByModel the model applies mean/std itself (torchvision), or takes the
+   *     scaled pixels as they are (YOLO); mean/std unused
+   * @param padValue the letterbox canvas's colour, a pixel value 0 to 255 (grey 114 for YOLO),
+   *     scaled and normalised like the image; other resizes pad with 0 after normalisation
+   * @param exifOrientation apply a JPEG's EXIF orientation (rotate or mirror as a viewer
+   *     shows it); false reads pixels as stored, as PIL's {@code Image.open} and pycocotools'
+   *     annotations do
    */
   public record InputSpec(
       Resize resize,
@@ -97,7 +111,16 @@ public record ModelSpec(
       double[] std,
       boolean bgr,
       double pixelScale,
-      boolean normalizedByModel) implements Serializable {}
+      boolean normalizedByModel,
+      double padValue,
+      boolean exifOrientation) implements Serializable {
+
+    /** An input without a letterbox canvas, EXIF orientation ignored. */
+    public InputSpec(Resize resize, int[] scale, int sizeDivisor, double[] mean, double[] std,
+        boolean bgr, double pixelScale, boolean normalizedByModel) {
+      this(resize, scale, sizeDivisor, mean, std, bgr, pixelScale, normalizedByModel, 0, false);
+    }
+  }
 
   /**
    * The model file, for code that is about to read it. Refuses (one line naming the manifest,

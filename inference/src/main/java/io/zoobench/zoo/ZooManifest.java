@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.coco.Redaction;
+import io.zoobench.detect.OutputAdapter;
 import io.zoobench.detect.OutputAdapters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,10 +43,13 @@ public final class ZooManifest {
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final Set<String> MODEL_KEYS = Set.of("name", "family", "arch", "backbone",
       "style", "lr_schedule", "artifact", "input", "output", "labels", "score_threshold",
-      "max_detections", "mask_threshold", "batch_size", "proposals", "reference");
+      "max_detections", "mask_threshold", "nms_iou", "batch_size", "proposals", "reference");
   private static final Set<String> PROPOSAL_KEYS = Set.of("from_model", "run_id", "top_k");
   private static final Set<String> INPUT_KEYS = Set.of("resize", "scale", "size_divisor",
-      "mean", "std", "channels", "pixel_scale", "normalized_by_model");
+      "mean", "std", "channels", "pixel_scale", "normalized_by_model", "pad_value",
+      "exif_orientation");
+  /** The letterbox canvas's grey when a manifest gives no {@code input.pad_value} (YOLOv5's). */
+  static final double LETTERBOX_PAD_VALUE = 114;
 
   private final Path file;
   private final List<ModelSpec> models;
@@ -182,16 +186,28 @@ public final class ZooManifest {
       where = where + " (" + name + ")";
       unknownKeys(node, MODEL_KEYS, "");
       String output = adapter();
-      boolean proposals = OutputAdapters.get(output).proposals();
+      OutputAdapter adapter = OutputAdapters.get(output);
+      boolean proposals = adapter.proposals();
       Map<Long, Long> labels = labels(proposals);
-      double score = number(node, "score_threshold", proposals ? 0.0 : 0.05, 0, 1);
-      int maxDets = integer(node, "max_detections", proposals ? 1000 : 100, 1, 100_000);
+      if (adapter.classIndexLabels()) {
+        classIndices(labels, output);
+      }
+      double score = number(node, "score_threshold", adapter.defaultScoreThreshold(), 0, 1);
+      int maxDets = integer(node, "max_detections", adapter.defaultMaxDetections(), 1, 100_000);
       double maskThreshold = number(node, "mask_threshold", 0.5, 0, 1);
+      double nmsIou = adapter.defaultNmsIou();
+      if (Double.isNaN(nmsIou) && node.hasNonNull("nms_iou")) {
+        throw bad("nms_iou", "does not apply to output " + output + ": its models return"
+            + " final detections");
+      }
+      if (!Double.isNaN(nmsIou)) {
+        nmsIou = number(node, "nms_iou", nmsIou, 0, 1);
+      }
       int batch = integer(node, "batch_size", 1, 1, 1024);
       String arch = text(node, "arch", null);
       return new ModelSpec(name, text(node, "family", arch), arch, text(node, "backbone", null),
           text(node, "style", ""), text(node, "lr_schedule", ""), artifact(), input(), output,
-          Map.copyOf(labels), score, maxDets, maskThreshold, batch, proposals(output),
+          Map.copyOf(labels), score, maxDets, maskThreshold, nmsIou, batch, proposals(output),
           reference(), file);
     }
 
@@ -347,6 +363,21 @@ public final class ZooManifest {
       return out;
     }
 
+    /**
+     * An adapter whose labels are the model's class indices needs exactly 0 to K−1 mapped: the
+     * output's width is checked against K when the model runs, so a gap or an extra label is a
+     * label map of the wrong length.
+     */
+    private void classIndices(Map<Long, Long> labels, String output) {
+      for (long i = 0; i < labels.size(); i++) {
+        if (!labels.containsKey(i)) {
+          throw bad("labels", "has " + labels.size() + " labels but not " + i + ": output "
+              + output + " labels are the class indices 0 to K-1 of the model's output, one"
+              + " for each of its K classes");
+        }
+      }
+    }
+
     private ModelSpec.InputSpec input() {
       JsonNode in = node.get("input");
       if (in == null || !in.isObject()) {
@@ -391,8 +422,20 @@ public final class ZooManifest {
       if (pixelScale != 1 && pixelScale != 255) {
         throw bad("input.pixel_scale", "is " + pixelScale + ", expected 1 or 255");
       }
+      boolean letterbox = resize == ModelSpec.Resize.LETTERBOX;
+      if (!letterbox && in.hasNonNull("pad_value")) {
+        throw bad("input.pad_value", "applies to resize letterbox only (other resizes pad"
+            + " with 0 after normalisation)");
+      }
+      double padValue = letterbox ? number(in, "pad_value", LETTERBOX_PAD_VALUE, 0, 255) : 0;
+      String exif = in.path("exif_orientation").asText("ignore").toLowerCase(Locale.ROOT);
+      if (!exif.equals("ignore") && !exif.equals("apply")) {
+        throw bad("input.exif_orientation", "is '" + in.path("exif_orientation").asText()
+            + "', expected ignore or apply");
+      }
       return new ModelSpec.InputSpec(resize, scale, divisor, byModel ? null : mean,
-          byModel ? null : std, channels.equals("BGR"), pixelScale, byModel);
+          byModel ? null : std, channels.equals("BGR"), pixelScale, byModel, padValue,
+          exif.equals("apply"));
     }
 
     private void unknownKeys(JsonNode n, Set<String> known, String prefix) {

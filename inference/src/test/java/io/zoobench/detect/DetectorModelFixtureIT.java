@@ -293,7 +293,7 @@ class DetectorModelFixtureIT {
         + "#shapes-maskrcnn-tiny");
     ModelSpec wrong = new ModelSpec(tv.name(), tv.family(), tv.arch(), tv.backbone(),
         tv.style(), tv.lrSchedule(), tv.artifact(), tv.input(), "tensors", tv.labels(),
-        tv.scoreThreshold(), tv.maxDetections(), tv.maskThreshold(), tv.batchSize(), null,
+        tv.scoreThreshold(), tv.maxDetections(), tv.maskThreshold(), Double.NaN, tv.batchSize(), null,
         tv.reference(), tv.source());
     byte[] png = Files.readAllBytes(VAL.resolve("images/000001.png"));
     try (DetectorModel model = DetectorModel.load(wrong, Path.of(wrong.artifact()),

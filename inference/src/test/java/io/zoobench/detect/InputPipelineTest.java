@@ -312,6 +312,68 @@ class InputPipelineTest {
         .containsExactly(new float[] {0f, 63.75f, 191.25f, 255f}, within(1e-4f));
   }
 
+  // ---- letterbox: keep ratio within the canvas, centred, padded with the pad value
+
+  static Stream<Arguments> letterboxSizes() {
+    return Stream.of(
+        // f = min(640/640, 640/480) = 1 -> 640x480, 80 rows of padding above and below
+        arguments(640, 480, 640, 480, 80, 0),
+        // f = min(640/500, 640/375) = 1.28 -> 640x480
+        arguments(500, 375, 640, 480, 80, 0),
+        // portrait: f = min(640/427, 640/640) = 1 -> 427x640; (640 - 427) / 2 = 106 columns
+        arguments(427, 640, 427, 640, 0, 106),
+        // f = 640/333 = 1.9219...; 333 -> 640, 500 * 1.9219 = 960.96 -> capped by the height:
+        // f = min(640/333, 640/500) = 1.28; 333 * 1.28 = 426.24 -> 426, 640; left 107
+        arguments(333, 500, 426, 640, 0, 107),
+        // enlarging a small image: f = min(640/64, 640/48) = 10 -> 640x480
+        arguments(64, 48, 640, 480, 80, 0),
+        // f = min(640/641, 640/1) = 0.9984; 641 -> 640, 1 * 0.9984 + .5 -> 1; top (640-1)/2
+        arguments(641, 1, 640, 1, 319, 0));
+  }
+
+  @ParameterizedTest(name = "{0}x{1} -> {2}x{3} at top {4}, left {5}")
+  @MethodSource("letterboxSizes")
+  void letterboxKeepsTheRatioAndCentresTheImage(int w, int h, int rw, int rh, int top,
+      int left) {
+    InputPipeline p = new InputPipeline(new InputSpec(Resize.LETTERBOX, new int[] {640, 640}, 0,
+        null, null, false, 1, true, 114, false));
+    assertThat(p.resizedSize(w, h)).containsExactly(rw, rh);
+
+    PreparedImage img = p.prepare(new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR));
+
+    assertThat(img.width()).isEqualTo(640);
+    assertThat(img.height()).isEqualTo(640);
+    assertThat(img.padTop()).isEqualTo(top);
+    assertThat(img.padLeft()).isEqualTo(left);
+    assertThat(img.scaleX()).isEqualTo((double) rw / w);
+  }
+
+  @Test
+  void letterboxCanvasIsThePadValueScaledAndNormalisedLikeThePixels() {
+    // 4x2 white image on an 8x8 canvas: rows 3..4 hold the image, the rest is grey 114
+    BufferedImage white = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
+    for (int x = 0; x < 4; x++) {
+      white.setRGB(x, 0, 0xffffff);
+      white.setRGB(x, 1, 0xffffff);
+    }
+    PreparedImage scaled = new InputPipeline(new InputSpec(Resize.LETTERBOX, new int[] {8, 8},
+        0, null, null, false, 1, true, 114, false)).prepare(encode(white, "png"), "w.png");
+    assertThat(scaled.resizedWidth()).isEqualTo(8);
+    assertThat(scaled.resizedHeight()).isEqualTo(4);
+    assertThat(scaled.padTop()).isEqualTo(2);
+    assertThat(at(scaled, 1, 0, 0)).isEqualTo(114f / 255f);
+    assertThat(at(scaled, 1, 1, 7)).isEqualTo(114f / 255f);
+    assertThat(at(scaled, 1, 2, 0)).isEqualTo(1f);
+    assertThat(at(scaled, 2, 5, 7)).isEqualTo(1f);
+    assertThat(at(scaled, 0, 6, 3)).isEqualTo(114f / 255f);
+
+    PreparedImage normalised = new InputPipeline(new InputSpec(Resize.LETTERBOX,
+        new int[] {8, 8}, 0, new double[] {100, 100, 100}, new double[] {2, 2, 2}, false, 255,
+        false, 114, false)).prepare(encode(white, "png"), "w.png");
+    assertThat(at(normalised, 0, 0, 0)).isEqualTo((114f - 100f) / 2f);
+    assertThat(at(normalised, 0, 3, 3)).isEqualTo((255f - 100f) / 2f);
+  }
+
   // ---- grey images: PIL and OpenCV copy the grey value to R, G and B
 
   @Test

@@ -21,8 +21,8 @@ class OutputAdaptersTest {
 
   @Test
   void anUnknownNameListsTheKnownOnes() {
-    assertThatThrownBy(() -> OutputAdapters.get("yolo"))
+    assertThatThrownBy(() -> OutputAdapters.get("ssd-lite"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("no output adapter 'yolo' (known: torchvision, proposals,");
+        .hasMessageStartingWith("no output adapter 'ssd-lite' (known: torchvision, proposals, tensors, yolo");
   }
 }

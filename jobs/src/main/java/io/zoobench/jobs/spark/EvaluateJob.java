@@ -111,6 +111,9 @@ public final class EvaluateJob implements RunJob {
     m.put("score_threshold", s.scoreThreshold());
     m.put("max_detections", s.maxDetections());
     m.put("mask_threshold", s.maskThreshold());
+    if (!Double.isNaN(s.nmsIou())) {
+      m.put("nms_iou", s.nmsIou());
+    }
     m.put("batch_size", s.batchSize());
     m.set("input", JSON.valueToTree(s.input()));
     ProposalRuns.Source p = o.proposals();
