@@ -4,7 +4,8 @@
 # (the file:// index URLs of `pip config list`); pip never waits on network retries.
 #
 #   tools/python/setup.sh oracle      # pycocotools + numpy: the differential tests' oracle
-#   tools/python/setup.sh notebooks   # jupyter, duckdb, pandas, matplotlib: notebooks/ (NotebooksIT)
+#   tools/python/setup.sh notebooks   # jupyter, duckdb, pandas, matplotlib: notebooks/ (NightlyScheduleIT)
+#   tools/python/setup.sh export      # torch (CPU), numpy, Pillow: tools/export/ (RealYoloIT)
 #
 # Idempotent and fast when nothing changed (a stamp holds the requirements' hash). Prints the
 # interpreter's path on stdout; fails loudly (exit 1, the reason on stderr) when it cannot.

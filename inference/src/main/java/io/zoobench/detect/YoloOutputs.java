@@ -76,10 +76,11 @@ final class YoloOutputs implements OutputAdapter {
     Shape s = out == null ? null : out.getShape();
     if (outputs.size() != 1 || s.dimension() != 3 || s.get(0) != batch.size()
         || s.get(2) != BOX_FIELDS + classes) {
-      throw new IllegalStateException("yolo model: expected one output [" + batch.size()
-          + ", N, " + (BOX_FIELDS + classes) + "] (x, y, w, h, objectness and a score for each"
-          + " of the manifest's " + classes + " labels), got "
-          + outputs.stream().map(a -> a.getShape().toString()).toList());
+      throw new IllegalStateException("yolo model: output "
+          + outputs.stream().map(a -> a.getShape().toString()).toList()
+          + " does not fit the manifest's " + classes + " labels: expected one output ["
+          + batch.size() + ", N, " + (BOX_FIELDS + classes) + "] (x, y, w, h, objectness and"
+          + " one score per label)");
     }
     int rows = (int) s.get(1);
     float[] all = out.toType(DataType.FLOAT32, false).toFloatArray();
@@ -91,7 +92,7 @@ final class YoloOutputs implements OutputAdapter {
     return result;
   }
 
-  private static RawDetections candidates(float[] d, int offset, int rows, int classes,
+  static RawDetections candidates(float[] d, int offset, int rows, int classes,
       float conf) {
     int stride = BOX_FIELDS + classes;
     int n = 0;

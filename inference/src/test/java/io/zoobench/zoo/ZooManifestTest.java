@@ -211,6 +211,52 @@ class ZooManifestTest {
   }
 
   @Test
+  void aYoloModelHasYolov5sEvaluationDefaults() {
+    Path file = write("yolo.yaml", """
+        models:
+          - name: y
+            family: YOLO
+            arch: YOLOv5
+            backbone: CSPDarknet
+            artifact: y.pt
+            output: yolo
+            labels: {0: 1, 1: 2, 2: 90}
+            input: {resize: letterbox, scale: [640, 640], normalized_by_model: true}
+          - name: y-exif
+            arch: YOLOv5
+            backbone: CSPDarknet
+            artifact: y.pt
+            output: yolo
+            labels: {0: 1}
+            score_threshold: 0.25
+            nms_iou: 0.45
+            max_detections: 100
+            input: {resize: letterbox, scale: [320, 256], pad_value: 0,
+                    exif_orientation: apply, normalized_by_model: true}
+        """);
+
+    List<ModelSpec> models = ZooManifest.read(file).models();
+
+    ModelSpec y = models.get(0);
+    assertThat(y.scoreThreshold()).isEqualTo(0.001);
+    assertThat(y.nmsIou()).isEqualTo(0.65);
+    assertThat(y.maxDetections()).isEqualTo(300);
+    assertThat(y.input().resize()).isEqualTo(ModelSpec.Resize.LETTERBOX);
+    assertThat(y.input().padValue()).isEqualTo(114.0);
+    assertThat(y.input().exifOrientation()).isFalse();
+    assertThat(y.categoryOf(2)).isEqualTo(90);
+    ModelSpec e = models.get(1);
+    assertThat(e.scoreThreshold()).isEqualTo(0.25);
+    assertThat(e.nmsIou()).isEqualTo(0.45);
+    assertThat(e.maxDetections()).isEqualTo(100);
+    assertThat(e.input().scale()).containsExactly(320, 256);
+    assertThat(e.input().padValue()).isZero();
+    assertThat(e.input().exifOrientation()).isTrue();
+    assertThat(ZooManifest.read(write("tv.yaml", ONE_MODEL)).models().get(0).nmsIou())
+        .as("models that return final detections have no NMS IoU").isNaN();
+  }
+
+  @Test
   void categoryOfMapsLabelsAndProposalsAreCategoryOne() {
     ZooManifest zoo = ZooManifest.read(write("zoo.yaml", TWO_MODELS));
     ModelSpec mm = zoo.model("mm_retina.v2");
@@ -461,10 +507,27 @@ class ZooManifestTest {
             m + "input.chanels is not a known field (known: channels, exif_orientation, mean,"),
         arguments("output yolo", oneModelWith("output: tensors", "output: yolov8"),
             m + "output is 'yolov8', expected one of torchvision, proposals, tensors, yolo"),
+        arguments("nms_iou of a model with its own NMS",
+            oneModelWith("output: tensors", "output: tensors\n    nms_iou: 0.5"),
+            m + "nms_iou does not apply to output tensors: its models return final detections"),
+        arguments("pad_value without letterbox",
+            oneModelWith("size_divisor: 32", "size_divisor: 32\n      pad_value: 114"),
+            m + "input.pad_value applies to resize letterbox only"),
+        arguments("exif_orientation misspelt",
+            oneModelWith("channels: RGB", "channels: RGB\n      exif_orientation: rotate"),
+            m + "input.exif_orientation is 'rotate', expected ignore or apply"),
+        arguments("yolo labels with a gap",
+            oneModelWith("output: tensors", "output: yolo").replace("{0: 1, 1: 2}",
+                "{0: 1, 2: 3}"),
+            m + "labels has 2 labels but not 1: output yolo labels are the class indices 0 to"
+                + " K-1"),
+        arguments("yolo nms_iou above 1",
+            oneModelWith("output: tensors", "output: yolo\n    nms_iou: 65"),
+            m + "nms_iou is 65, expected 0 to 1"),
         arguments("missing output", oneModelWith("    output: tensors\n", ""),
             m + "output is missing (one of torchvision, proposals, tensors, yolo)"),
         arguments("resize stretch", oneModelWith("resize: keep_ratio", "resize: stretch"),
-            m + "input.resize is 'stretch', expected one of none, keep_ratio, fixed"),
+            m + "input.resize is 'stretch', expected one of none, keep_ratio, fixed, letterbox"),
         arguments("keep_ratio without scale", oneModelWith("      scale: [1333, 800]\n", ""),
             m + "input.scale is missing (needed by resize keep_ratio)"),
         arguments("scale with 3 numbers",
