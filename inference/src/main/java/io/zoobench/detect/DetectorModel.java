@@ -23,9 +23,9 @@ import java.util.List;
  * A TorchScript detector loaded with DJL's PyTorch engine on one device, with its
  * {@link ModelSpec}: runs batches of {@link PreparedImage}s and returns {@link Detections}
  * in original-image pixels, timing the forward pass and the post-processing separately.
- * Loading never touches the network ({@link DjlRuntime}). Concurrent {@link #run} calls are
- * safe (TorchScript's forward pass is re-entrant and each batch has its own native memory,
- * freed when the batch is done), so one instance serves every task of an executor.
+ * Loading never touches the network ({@link DjlRuntime}). One instance serves one caller at a
+ * time: scripted detectors change their own state in the forward pass (torchvision's anchor
+ * cache), so concurrent tasks each take their own instance (the jobs' model pool).
  *
  * <pre>
  * try (DetectorModel m = DetectorModel.load(spec, Path.of("model.pt"), Device.cpu())) {
@@ -40,6 +40,7 @@ public final class DetectorModel implements AutoCloseable {
   private final OutputAdapter adapter;
   private final Device device;
   private long peakDeviceBytes = -1;
+  private long batchesRun;
 
   /** A batch's detections (one per image, in order) and where its time went. */
   public record Batch(List<Detections> detections, long forwardNanos, long postprocessNanos) {}
@@ -134,13 +135,24 @@ public final class DetectorModel implements AutoCloseable {
       }
       long t2 = System.nanoTime();
       notePeakMemory();
+      batchesRun++;
       return new Batch(out, t1 - t0, t2 - t1);
-    } catch (IllegalStateException | ai.djl.engine.EngineException e) {
-      // the model does not fit its spec (output layout, input) or fails on this input
-      throw new InvalidInputException(
-          spec.artifact().substring(spec.artifact().lastIndexOf('/') + 1) + " (model "
-          + spec.name() + ", output " + spec.output() + "): " + firstLine(e), e);
+    } catch (ai.djl.engine.EngineException e) {
+      if (batchesRun > 0) {
+        throw new NativeModelException("model " + spec.name() + " failed after " + batchesRun
+            + " batches: " + firstLine(e), e);
+      }
+      throw doesNotFit(e);
+    } catch (IllegalStateException e) {
+      throw doesNotFit(e);
     }
+  }
+
+  /** The model does not fit its spec (output layout, input) or fails on this input. */
+  private InvalidInputException doesNotFit(RuntimeException e) {
+    return new InvalidInputException(
+        spec.artifact().substring(spec.artifact().lastIndexOf('/') + 1) + " (model "
+        + spec.name() + ", output " + spec.output() + "): " + firstLine(e), e);
   }
 
   private synchronized void notePeakMemory() {

@@ -1,6 +1,7 @@
 package io.zoobench.jobs;
 
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.coco.Redaction;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Warehouse;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,27 +78,33 @@ public final class SqlCommand implements Callable<Integer> {
     if (statements.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "no SQL statement given");
     }
+    for (String statement : statements) {
+      // before Spark sees it: Hadoop's file systems log the paths they are given, in clear
+      Redaction.checkNoCredentials("statement", statement);
+    }
     Warehouse w = store.openExisting("sql");
     SparkSession session = w.session();
     for (String statement : statements) {
       ReadOnlySql.check(session, statement);
     }
+    // a path is never a table here (SELECT * FROM text.`/etc/passwd`, parquet.`s3a://other/`)
+    session.conf().set("spark.sql.runSQLOnFiles", "false");
     session.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     w.registerViews(asOf == null ? null : snapshotsAsOf(w, asOf));
+    // every query is analysed and checked before any statement runs
+    for (String statement : statements) {
+      String query = ReadOnlySql.queryOf(statement);
+      if (query != null) {
+        LogicalPlan analyzed = oneLine(() -> session.sql(query).queryExecution().analyzed());
+        ReadOnlySql.checkAnalyzed(analyzed, statement);
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     for (String statement : statements) {
-      Dataset<Row> df;
-      List<Row> rows;
-      List<String> json;
-      try {
-        df = session.sql(statement);
-        rows = format == Format.jsonl ? null : df.collectAsList();
-        json = format == Format.jsonl ? df.toJSON().collectAsList() : null;
-      } catch (Exception e) {
-        // Scala throws AnalysisException (unknown table or column) and SparkException (a
-        // failing query, e.g. ANSI division by zero) without declaring them: one line each
-        throw new InvalidInputException(firstLine(rootMessage(e)));
-      }
+      Dataset<Row> df = oneLine(() -> session.sql(statement));
+      List<Row> rows = format == Format.jsonl ? null : oneLine(df::collectAsList);
+      List<String> json = format == Format.jsonl ? oneLine(() -> df.toJSON().collectAsList())
+          : null;
       switch (format) {
         case table -> SqlText.printTable(out, df.columns(), rows);
         case csv -> SqlText.printCsv(out, df.columns(), rows);
@@ -106,6 +114,21 @@ public final class SqlCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * {@code step}'s value; Spark's exceptions (AnalysisException for an unknown table or column,
+   * SparkException for a failing query, e.g. ANSI division by zero), which Scala throws
+   * without declaring them, as one line.
+   */
+  private static <T> T oneLine(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new InvalidInputException(firstLine(rootMessage(e)));
+    }
   }
 
   /** Every table's snapshot at {@code asOf} (a timestamp in the session's time zone). */

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,34 +21,84 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * The executor's models: one {@link DetectorModel} per (model file, device) per JVM, loaded by
- * the first task that needs it and reused by every later task there. A model file on a remote
- * file system ({@code s3a://}, {@code hdfs://}) is copied once into the executor's temporary
- * folder (keyed by path, size and modification time, so a replaced model is copied again). The TorchScript module is shared by concurrent tasks: its forward pass is re-entrant,
- * and each batch has its own native memory.
+ * The executor's models: a pool of {@link DetectorModel} instances per (model file, device) per
+ * JVM. A task borrows an instance for its shard and gives it back when done; an instance serves
+ * one task at a time, so the pool grows to the number of tasks that run at once (the executor's
+ * cores) and no further. TorchScript modules are not safe to share between concurrent forward
+ * passes: torchvision's detectors write their own state ({@code AnchorGenerator.cell_anchors})
+ * on every call, and one shared instance failed one undisturbed run in ~65 with
+ * {@code Expected Tensor but got InvalidTag}. An instance whose forward pass failed natively
+ * is closed, not given back. A model file on a remote file system ({@code s3a://},
+ * {@code hdfs://}) is copied once into the executor's temporary folder (keyed by path, size and
+ * modification time, so a replaced model is copied again).
  */
 final class ModelCache {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelCache.class);
-  private static final Map<String, DetectorModel> MODELS = new ConcurrentHashMap<>();
+  private static final Map<String, Deque<DetectorModel>> IDLE = new ConcurrentHashMap<>();
   private static final Map<String, Path> FILES = new ConcurrentHashMap<>();
 
   private ModelCache() {}
 
-  static DetectorModel get(ModelSpec spec, Device device, Configuration conf) {
+  /** One instance, the borrower's alone until {@link #close}. */
+  static final class Lease implements AutoCloseable {
+    private final String key;
+    private DetectorModel model;
+
+    private Lease(String key, DetectorModel model) {
+      this.key = key;
+      this.model = model;
+    }
+
+    DetectorModel model() {
+      return model;
+    }
+
+    /**
+     * Closes the instance (its native state may be broken) and borrows another in its place.
+     */
+    DetectorModel replace(ModelSpec spec, Device device, Configuration conf) {
+      DetectorModel broken = model;
+      model = null;
+      broken.close();
+      model = take(key, spec, device, conf);
+      return model;
+    }
+
+    /** Gives the instance back for the next task. */
+    @Override
+    public void close() {
+      if (model != null) {
+        IDLE.computeIfAbsent(key, k -> new ArrayDeque<>());
+        Deque<DetectorModel> idle = IDLE.get(key);
+        synchronized (idle) {
+          idle.push(model);
+        }
+        model = null;
+      }
+    }
+  }
+
+  /** An instance of {@code spec}'s model on {@code device}: an idle one, else a new one. */
+  static Lease borrow(ModelSpec spec, Device device, Configuration conf) {
     String key = spec.artifact() + "|" + spec.name() + "|" + device;
-    DetectorModel m = MODELS.get(key);
-    if (m != null) {
-      return m;
+    return new Lease(key, take(key, spec, device, conf));
+  }
+
+  private static DetectorModel take(String key, ModelSpec spec, Device device,
+      Configuration conf) {
+    Deque<DetectorModel> idle = IDLE.get(key);
+    if (idle != null) {
+      synchronized (idle) {
+        if (!idle.isEmpty()) {
+          return idle.pop();
+        }
+      }
     }
-    synchronized (ModelCache.class) {
-      return MODELS.computeIfAbsent(key, k -> {
-        long t0 = System.nanoTime();
-        DetectorModel loaded = DetectorModel.load(spec, localCopy(spec.artifact(), conf), device);
-        LOG.info("model {} loaded from {} on {} in {} ms", spec.name(),
-            Redact.path(spec.artifact()), device, (System.nanoTime() - t0) / 1_000_000);
-        return loaded;
-      });
-    }
+    long t0 = System.nanoTime();
+    DetectorModel loaded = DetectorModel.load(spec, localCopy(spec.artifact(), conf), device);
+    LOG.info("model {} loaded from {} on {} in {} ms", spec.name(),
+        Redact.path(spec.artifact()), device, (System.nanoTime() - t0) / 1_000_000);
+    return loaded;
   }
 
   private static Path localCopy(String artifact, Configuration conf) {

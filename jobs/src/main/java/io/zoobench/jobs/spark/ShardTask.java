@@ -6,6 +6,7 @@ import io.zoobench.detect.Detections;
 import io.zoobench.detect.Devices;
 import io.zoobench.detect.ImagePrefetcher;
 import io.zoobench.detect.InputPipeline;
+import io.zoobench.detect.NativeModelException;
 import io.zoobench.detect.PreparedImage;
 import io.zoobench.detect.ProposalBoxes;
 import io.zoobench.detect.ShardPlan;
@@ -80,17 +81,35 @@ final class ShardTask implements Serializable {
     try (ImagePrefetcher prefetch = new ImagePrefetcher(shard.images(),
         new HadoopImageSource(imagesRoot, conf.get()), new InputPipeline(spec.input()),
         2 * spec.batchSize() + 2, "zoobench-prefetch-" + shard.id()).start()) {
-      DetectorModel model = ModelCache.get(spec, device, conf.get());
-      boolean failOnce = shard.id() == testFailShardOnce && task != null
-          && task.attemptNumber() == 0;
-      ShardOutput out = infer(shard, model, prefetch, gpu, failOnce);
+      ShardOutput out;
+      try (ModelCache.Lease model = ModelCache.borrow(spec, device, conf.get())) {
+        boolean failOnce = shard.id() == testFailShardOnce && task != null
+            && task.attemptNumber() == 0;
+        out = infer(shard, model, device, prefetch, gpu, failOnce);
+      }
       checkpoints.write(out);
       return out.summary();
     }
   }
 
-  private ShardOutput infer(ShardPlan.Shard shard, DetectorModel model, ImagePrefetcher prefetch,
-      String gpu, boolean failOnce) throws InterruptedException {
+  /**
+   * One batch on the leased instance; after a native runtime error, once more on a fresh
+   * instance (the failed one is closed). A second failure fails the task, which Spark retries
+   * ({@code spark.task.maxFailures}); it is no bad input.
+   */
+  private DetectorModel.Batch forward(ModelCache.Lease model, Device device,
+      List<PreparedImage> inputs, int shard) {
+    try {
+      return model.model().run(inputs);
+    } catch (NativeModelException e) {
+      LOG.warn("shard {}: {}; retrying the batch on a fresh instance of the model", shard,
+          e.getMessage());
+      return model.replace(spec, device, conf.get()).run(inputs);
+    }
+  }
+
+  private ShardOutput infer(ShardPlan.Shard shard, ModelCache.Lease lease, Device device,
+      ImagePrefetcher prefetch, String gpu, boolean failOnce) throws InterruptedException {
     ShardOutput out = new ShardOutput(shard.id());
     ShardTimings clock = new ShardTimings();
     List<FailureRow> failed = new ArrayList<>();
@@ -120,7 +139,7 @@ final class ShardTask implements Serializable {
         inputs.add(proposals == null ? it.image()
             : it.image().withProposals(proposals.value().of(it.ref().id())));
       }
-      DetectorModel.Batch result = model.run(inputs);
+      DetectorModel.Batch result = forward(lease, device, inputs, shard.id());
       long t1 = System.nanoTime();
       for (int i = 0; i < batch.size(); i++) {
         add(out, batch.get(i).ref(), result.detections().get(i));
@@ -136,6 +155,7 @@ final class ShardTask implements Serializable {
       }
     }
     out.failures = List.copyOf(failed);
+    DetectorModel model = lease.model();
     out.timing = new TimingRow(runId, shard.id(), spec.name(), clock.images(),
         clock.warmupImages(), prefetch.readNanos() / 1e9, prefetch.decodeNanos() / 1e9,
         prefetch.preprocessNanos() / 1e9, clock.forwardSeconds(), clock.postprocessSeconds(),
