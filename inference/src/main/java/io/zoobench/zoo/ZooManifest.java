@@ -135,6 +135,13 @@ public final class ZooManifest {
     if (root == null || !root.isObject() || !root.path("models").isArray()) {
       throw new InvalidInputException(label + ": expected a mapping with a 'models' list");
     }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("models")) {
+        throw new InvalidInputException(label + ": " + key + " is not a known top-level field"
+            + " (known: models)");
+      }
+    }
     List<ModelSpec> models = new ArrayList<>();
     Set<String> seen = new java.util.HashSet<>();
     int i = 0;

@@ -3,6 +3,7 @@ package io.zoobench.jobs;
 import io.zoobench.coco.CocoDataset;
 import io.zoobench.coco.CocoJsonReader;
 import io.zoobench.coco.CocoResults;
+import io.zoobench.coco.OutputPaths;
 import io.zoobench.eval.CocoEvaluator;
 import io.zoobench.eval.EvalInputs;
 import io.zoobench.eval.EvalParams;
@@ -91,6 +92,13 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (threads != null && threads < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--threads must be 1 or more, got " + threads);
+    }
+    if (json != null && !json.equals("-")) {
+      OutputPaths.checkFile("--json", Path.of(json));
+    }
     EvalParams params = params();
     long t0 = System.nanoTime();
     boolean keepMasks = LoadRes.masksNeeded(params);

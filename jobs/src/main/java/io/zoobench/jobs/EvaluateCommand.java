@@ -102,6 +102,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           + " takes no proposals (its manifest entry has no proposals: block)");
     }
     String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(modelSpec.name());
+    Warehouse.checkRunId(id);
     CompletableFuture<Annotations> gt = SparkSupport.async("zoobench-annotations",
         () -> Annotations.read(annotations, hadoop));
     SparkSession spark = SparkSupport.session("zoobench evaluate " + modelSpec.name(),

@@ -3,6 +3,7 @@ package io.zoobench.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zoobench.coco.InvalidInputException;
+import io.zoobench.coco.OutputPaths;
 import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Tables;
@@ -74,6 +75,7 @@ public final class ExportCommand implements Callable<Integer> {
       throw new InvalidInputException("--out " + Redact.path(out.toString())
           + ": exists and is not an empty folder");
     }
+    OutputPaths.checkFolder("--out", out);
     Warehouse w = store.openExisting("export");
     Map<TableSchema<?>, Long> consistent = w.consistentSnapshots();
     Map<TableSchema<?>, Long> at = consistent != null ? consistent : new java.util.HashMap<>();

@@ -7,6 +7,7 @@ import io.zoobench.jobs.spark.ImportJob;
 import io.zoobench.jobs.spark.Redact;
 import io.zoobench.jobs.spark.ResultsImport;
 import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.tables.Warehouse;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,11 +63,33 @@ public final class ImportCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /**
+   * A model name is stored, printed and grouped by: refused when empty, blank, over 200
+   * characters or holding a control character (a newline would split every line it is in).
+   */
+  private void checkModelName(String name) {
+    if (name == null) {
+      return;
+    }
+    String problem = name.isBlank() ? "is empty" : name.length() > 200 ? "is over 200 characters"
+        : name.chars().anyMatch(Character::isISOControl) ? "holds a control character"
+        : null;
+    if (problem != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--model " + problem
+          + " (a name such as mask_rcnn_r50_fpn_1x)");
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     run.check(spec.commandLine());
+    checkModelName(model);
+    if (ious.contains(EvalCommand.Iou.proposal) && ious.size() > 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--iou proposal is"
+          + " evaluated alone (class-agnostic AR@100/300/1000); give bbox,segm or proposal");
+    }
     List<EvalParams> evals = new ArrayList<>();
     for (EvalCommand.Iou iou : ious) {
       evals.add(EvalCommand.params(iou, mode, detArea));
@@ -74,6 +97,7 @@ public final class ImportCommand implements Callable<Integer> {
     String name = model != null ? model : new Path(results).getName()
         .replaceFirst("\\.json(\\.gz)?$", "");
     String id = run.runId != null ? run.runId : RunLifecycle.defaultRunId(name);
+    Warehouse.checkRunId(id);
     // set-up first, then inputs (absolute, so executors read what the driver means), all
     // before Spark starts
     Configuration hadoop = run.hadoopBeforeSpark();

@@ -1,6 +1,7 @@
 package io.zoobench.jobs;
 
 import io.zoobench.jobs.spark.SparkSupport;
+import io.zoobench.jobs.tables.TableRepair;
 import io.zoobench.jobs.tables.TableSchema;
 import io.zoobench.jobs.tables.Tables;
 import io.zoobench.jobs.tables.Warehouse;
@@ -50,8 +51,45 @@ public final class MaintenanceCommand implements Callable<Integer> {
           + " unreferenced until it commits (default ${DEFAULT-VALUE}).")
   String orphansOlderThan;
 
+  @Option(names = "--repair",
+      description = "Repair instead of cleaning: register the tables again when catalog.db is"
+          + " missing or empty, and roll each table whose files are missing back to its newest"
+          + " whole snapshot, saying which runs lose rows.")
+  boolean repair;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** {@code --repair}: the catalog, then each table; prints what it did. */
+  private int repair(PrintWriter out) {
+    SparkSession spark = store.session("maintenance");
+    List<String> registered = Warehouse.recoverCatalog(spark, store.warehouse);
+    if (!registered.isEmpty()) {
+      out.printf(Locale.ROOT, "catalog.db was missing or empty: a new catalog, with %d tables"
+          + " registered again from their metadata (%s)%n", registered.size(),
+          String.join(", ", registered));
+    }
+    Warehouse w = Warehouse.openExisting(spark, store.warehouse);
+    TableRepair.Outcome o = w.repair();
+    if (o.whole()) {
+      out.println("every table is whole: nothing to repair");
+    } else {
+      o.missingFiles().forEach((table, n) -> out.printf(Locale.ROOT, "%-14s %d files"
+          + " missing%n", table, n));
+      if (o.runsSnapshot() == null) {
+        out.println("no published state with every file is left: restore the missing files"
+            + " from a backup");
+        out.flush();
+        return Zoobench.EXIT_BAD_INPUT;
+      }
+      out.printf(Locale.ROOT, "every table rolled back to the warehouse as published at %s"
+          + " (runs snapshot %d); runs no longer published as they were: %s%n",
+          java.time.Instant.ofEpochMilli(o.stateMillis()), o.runsSnapshot(),
+          o.runsLost().isEmpty() ? "none" : String.join(", ", o.runsLost()));
+    }
+    out.flush();
+    return 0;
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -61,6 +99,9 @@ public final class MaintenanceCommand implements Callable<Integer> {
     if (retainLast < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--retain-last must be at least 1, got " + retainLast);
+    }
+    if (repair) {
+      return repair(out);
     }
     Warehouse w = store.openExisting("maintenance");
     List<String> cleaned = w.tidyAbandoned();
@@ -129,14 +170,32 @@ public final class MaintenanceCommand implements Callable<Integer> {
     return n;
   }
 
-  /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}. */
+  private static final long MAX_AGE_DAYS = 36_500;
+
+  /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}; at most a century. */
   private Duration age(String text, String flag) {
     var m = java.util.regex.Pattern.compile("(\\d+)([dhms])").matcher(text.trim());
     if (!m.matches()) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           flag + " must be a number and d, h, m or s (e.g. 7d), got '" + text + "'");
     }
-    long v = Long.parseLong(m.group(1));
+    long v;
+    try {
+      v = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      v = Long.MAX_VALUE;
+    }
+    long days = switch (m.group(2)) {
+      case "d" -> v;
+      case "h" -> v / 24;
+      case "m" -> v / (24 * 60);
+      default -> v / (24 * 3600);
+    };
+    // beyond a century nothing is older: and Duration would overflow far beyond it
+    if (days > MAX_AGE_DAYS) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          flag + " must be at most " + MAX_AGE_DAYS + "d (100 years), got '" + text + "'");
+    }
     return switch (m.group(2)) {
       case "d" -> Duration.ofDays(v);
       case "h" -> Duration.ofHours(v);

@@ -70,8 +70,9 @@ public final class Settings {
 
   /** How long a run id's lock outlives the last sign of life of its holder. */
   public static final Key LOCK_STALE_SECONDS = new Key("spark.zoobench.lock.staleSeconds", "120",
-      "A run id's lock is taken over when its holder has not renewed its lease for this many"
-          + " seconds (its process died); the holder renews every quarter of it.");
+      "The lease a writer gives its run id's lock, 4 to 86400 seconds: it renews it every"
+          + " quarter of that, and another writer may take the lock over only once the lease"
+          + " has expired by the holder's own terms (its process died or stopped).");
 
   /**
    * Test-only fault hook: the driver process halts at this point of publishing a run
@@ -165,10 +166,25 @@ public final class Settings {
   public static void checkNumbers(java.util.Map<String, String> conf) {
     for (Key k : keys()) {
       if (conf.containsKey(k.key()) && k.defaultValue().matches("-?\\d+")) {
-        k.getLong(conf::get);
+        long v = k.getLong(conf::get);
+        long[] range = RANGES.getOrDefault(k, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
+        if (v < range[0] || v > range[1]) {
+          throw new io.zoobench.coco.InvalidInputException("--conf " + k.key() + "=" + v
+              + ": expected " + (range[1] == Long.MAX_VALUE ? "at least " + range[0]
+              : range[0] + " to " + range[1]));
+        }
       }
     }
   }
+
+  /** The values a number setting may take; a key not listed takes any whole number. */
+  private static final java.util.Map<Key, long[]> RANGES = java.util.Map.of(
+      IMPORT_MIN_SPLIT_BYTES, new long[] {1, Long.MAX_VALUE},
+      IMPORT_MAX_TASK_BYTES, new long[] {1, Long.MAX_VALUE},
+      IMPORT_MEMORY_CACHE_MAX_BYTES, new long[] {0, Long.MAX_VALUE},
+      LOCK_STALE_SECONDS, new long[] {4, 86_400},
+      NO_EXECUTOR_TIMEOUT_SECONDS, new long[] {1, Long.MAX_VALUE},
+      TEST_HOLD_LOCK_SECONDS, new long[] {0, 3_600});
 
   /** Every Spark key, in the order of docs/settings.md. */
   public static List<Key> keys() {

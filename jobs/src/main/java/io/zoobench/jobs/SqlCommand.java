@@ -141,6 +141,12 @@ public final class SqlCommand implements Callable<Integer> {
         throw new IllegalArgumentException();
       }
       millis = r.getLong(0);
+      if (millis > System.currentTimeMillis() + 86_400_000L) {
+        throw new InvalidInputException("--as-of " + asOf + ": is in the future (history ends"
+            + " now; leave --as-of out for the tables as they are)");
+      }
+    } catch (InvalidInputException e) {
+      throw e;
     } catch (Exception e) {
       throw new InvalidInputException("--as-of " + asOf + ": not a timestamp (e.g. '2026-11-22"
           + " 00:00:00', in the session's time zone)");

@@ -31,8 +31,12 @@ final class WarehouseReadOptions {
    *     warehouse
    */
   Warehouse openExisting(String verb) {
+    return Warehouse.openExisting(session(verb), warehouse);
+  }
+
+  /** Starts (or joins) Spark as application {@code zoobench <verb>}. */
+  SparkSession session(String verb) {
     Redact.checkNoCredentials("--warehouse", warehouse);
-    SparkSession spark = SparkSupport.session("zoobench " + verb, master, conf);
-    return Warehouse.openExisting(spark, warehouse);
+    return SparkSupport.session("zoobench " + verb, master, conf);
   }
 }

@@ -5,6 +5,7 @@ import io.zoobench.bench.SynthCommand;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.coco.Redaction;
 import io.zoobench.jobs.run.RunLifecycle;
+import io.zoobench.jobs.tables.TableRepair;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -81,6 +82,14 @@ public final class Zoobench implements Runnable {
         err.flush();
         return 2;
       }
+      String damaged = TableRepair.describeMissingFile(ex, option(args, "--warehouse"));
+      if (damaged != null) {
+        org.slf4j.LoggerFactory.getLogger(Zoobench.class).error("{} failed on a damaged"
+            + " table", verb, ex);
+        err.println(verb + ": " + Redaction.text(damaged, values(args)));
+        err.flush();
+        return EXIT_BAD_INPUT;
+      }
       // a bug, not bad input: one line here, the stack trace (without user info) in the log
       StringWriter trace = new StringWriter();
       ex.printStackTrace(new PrintWriter(trace));
@@ -132,16 +141,31 @@ public final class Zoobench implements Runnable {
    * it - the message, then "Did you mean" suggestions or the usage - except that no argument's
    * credentials are echoed: picocli quotes the offending argument verbatim.
    */
+  /** The value given for {@code name} ({@code --name V} or {@code --name=V}), or null. */
+  private static String option(List<String> args, String name) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(name) && i + 1 < args.size()) {
+        return args.get(i + 1);
+      }
+      if (args.get(i).startsWith(name + "=")) {
+        return args.get(i).substring(name.length() + 1);
+      }
+    }
+    return null;
+  }
+
   private static int usageError(CommandLine.ParameterException ex, String[] args) {
     CommandLine line = ex.getCommandLine();
     List<String> values = values(Arrays.asList(args));
     PrintWriter err = line.getErr();
-    err.println(line.getColorScheme().errorText(Redaction.text(ex.getMessage(), values)));
+    err.println(line.getColorScheme().errorText(line.getCommandSpec().qualifiedName(" ")
+        + ": " + Redaction.text(ex.getMessage(), values)));
     StringWriter help = new StringWriter();
     PrintWriter helpOut = new PrintWriter(help);
-    if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, helpOut)) {
-      line.usage(helpOut);
-    }
+    // the mistake and where to look, not the whole usage (18-36 lines that bury the one line)
+    CommandLine.UnmatchedArgumentException.printSuggestions(ex, helpOut);
+    helpOut.println("Try '" + line.getCommandSpec().qualifiedName(" ")
+        + " --help' for more information.");
     helpOut.flush();
     err.print(Redaction.text(help.toString(), values));
     err.flush();

@@ -88,7 +88,8 @@ class ZooRunCommandTest {
     Cli.Result r = Cli.run("zoo", "run", "--manifest", "m.yaml", "--annotations", "a.json",
         "--images", "i", "--run-id", "x");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).startsWith("--run-id does not apply: each model gets its own run id");
+    assertThat(r.err()).startsWith("zoobench zoo run: --run-id does not apply: each model gets its"
+        + " own run id");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.zoobench.bench;
 
+import io.zoobench.coco.OutputPaths;
 import io.zoobench.coco.Redaction;
 import io.zoobench.synth.SynthSpec;
 import io.zoobench.synth.SynthSummary;
@@ -50,6 +51,7 @@ public final class SynthCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--images, --proposals and --detections must not be negative");
     }
+    OutputPaths.checkFolder("--out", out);
     long t0 = System.nanoTime();
     SynthSummary s = SyntheticCoco.generate(
         new SynthSpec(images, seed, masks, proposals, detections), out);

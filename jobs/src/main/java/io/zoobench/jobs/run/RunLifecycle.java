@@ -83,7 +83,10 @@ public final class RunLifecycle {
         RuntimeException cause = watchdog.message() != null
             ? new InvalidInputException(watchdog.message()) : cause(e);
         LOG.warn("run {} failed", spec.runId(), e);
-        recordFailure(attempt, spec, ctx, config, started, cause);
+        if (!attempt.takenOver()) {
+          // an attempt whose lock was taken over has recorded itself abandoned already
+          recordFailure(attempt, spec, ctx, config, started, cause);
+        }
         throw cause;
       }
     }

@@ -38,7 +38,7 @@ public final class SparkSupport {
         if (k.startsWith("spark.hadoop.")) {
           active.sparkContext().hadoopConfiguration().set(k.substring("spark.hadoop.".length()), v);
         } else {
-          active.conf().set(k, v);
+          setChecked(active, k, v);
         }
       });
       return active;
@@ -69,8 +69,9 @@ public final class SparkSupport {
       b.config("spark.executor.killOnFatalError.depth", "0");
     }
     conf.forEach(b::config);
+    SparkSession started;
     try {
-      return b.getOrCreate();
+      started = b.getOrCreate();
     } catch (Exception e) {
       // SparkException is checked, yet thrown undeclared
       // a bad master URL or setting: Spark says which in its message; the trace goes to the log
@@ -82,6 +83,32 @@ public final class SparkSupport {
       String m = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
       throw new InvalidInputException("Spark did not start: " + Redact.path(m)
           + " (check --master and --conf; details in logs/zoobench.log)");
+    }
+    checkSqlSettings(started, conf);
+    return started;
+  }
+
+  /**
+   * Refuses a {@code --conf spark.sql.*} value Spark's own check refuses
+   * ({@code spark.sql.shuffle.partitions=-3}) in one line, before any job: the builder takes
+   * any text, and the value would fail the first query with a stack trace. Setting a runtime
+   * SQL setting runs that check.
+   */
+  private static void checkSqlSettings(SparkSession s, Map<String, String> conf) {
+    conf.forEach((k, v) -> {
+      if (k.startsWith("spark.sql.") && s.conf().isModifiable(k)) {
+        setChecked(s, k, v);
+      }
+    });
+  }
+
+  private static void setChecked(SparkSession s, String key, String value) {
+    try {
+      s.conf().set(key, value);
+    } catch (RuntimeException e) {
+      throw new InvalidInputException("--conf " + key + "=" + value + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse("not a valid value")
+          .replaceFirst("^\\[[A-Z_.]+\\] ", "").replaceFirst(" SQLSTATE: \\w+$", ""));
     }
   }
 

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.Transactions;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
@@ -62,7 +65,10 @@ public final class RunAttempt implements AutoCloseable {
   private final Timestamp startedAt;
   private final String host;
   private final Thread heartbeat;
+  private final long leaseMillis;
   private volatile boolean released;
+  /** Set once another attempt has taken this attempt's lock (its lease had expired). */
+  private volatile RunTakenOverException takenOver;
 
   private RunAttempt(Warehouse warehouse, String runId, String attemptId, String verb) {
     this.warehouse = warehouse;
@@ -71,6 +77,7 @@ public final class RunAttempt implements AutoCloseable {
     this.verb = verb;
     this.startedAt = Timestamp.from(Instant.now());
     this.host = hostName();
+    this.leaseMillis = leaseMillis(warehouse);
     this.heartbeat = new Thread(this::beat, "zoobench-lease-" + runId);
     this.heartbeat.setDaemon(true);
   }
@@ -131,18 +138,68 @@ public final class RunAttempt implements AutoCloseable {
     return "lock-" + runId;
   }
 
-  private static long staleMillis(Warehouse w) {
-    return 1000L * Settings.LOCK_STALE_SECONDS.getLong(
-        k -> w.session().conf().get(k, null));
+  /**
+   * The lease this process gives its locks: {@code spark.zoobench.lock.staleSeconds}. Written
+   * into the lock by its holder, so a breaker goes by the holder's terms, never its own.
+   */
+  static long leaseMillis(Warehouse w) {
+    String v = w.session().conf().get(Settings.LOCK_STALE_SECONDS.key(),
+        Settings.LOCK_STALE_SECONDS.defaultValue());
+    long s;
+    try {
+      s = Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      s = -1;
+    }
+    if (s < MIN_LEASE_SECONDS || s > MAX_LEASE_SECONDS) {
+      throw new InvalidInputException(Settings.LOCK_STALE_SECONDS.key() + " is " + v
+          + ": a lease of " + MIN_LEASE_SECONDS + " to " + MAX_LEASE_SECONDS + " seconds (the"
+          + " holder renews it every quarter of that; a breaker waits for it to expire)");
+    }
+    return 1000L * s;
+  }
+
+  /** A lease shorter than a few renewals would expire under a merely busy holder. */
+  static final long MIN_LEASE_SECONDS = 4;
+  static final long MAX_LEASE_SECONDS = 86_400;
+
+  /** {@code attempt host:pid renewed-at-millis lease-millis}: the lease as its holder wrote it. */
+  private record Lease(String attemptId, String holder, long renewedAt, long millis) {
+    static Lease parse(String value, long fallbackMillis) {
+      if (value == null) {
+        return null;
+      }
+      String[] l = value.split(" ");
+      try {
+        return new Lease(l[0], l.length > 1 ? l[1] : "?", Long.parseLong(l[2]),
+            l.length > 3 ? Long.parseLong(l[3]) : fallbackMillis);
+      } catch (RuntimeException e) {
+        return new Lease(l[0], l.length > 1 ? l[1] : "?", 0, fallbackMillis);
+      }
+    }
+
+    String value() {
+      return attemptId + " " + holder + " " + renewedAt + " " + millis;
+    }
+
+    long age() {
+      return System.currentTimeMillis() - renewedAt;
+    }
   }
 
   private static void lock(Warehouse w, String runId, String attemptId) {
+    long leaseMillis = leaseMillis(w);
     boolean waited = false;
     for (int tries = 0; tries < 10; tries++) {
       Table runs = w.iceberg(RunRow.TABLE);
       try {
-        runs.manageSnapshots().createBranch(ref(runId)).commit();
-        lease(runs, runId, attemptId);
+        // the branch and the lease in one commit: no instant where the old holder's lease
+        // still names it while the lock is already ours
+        Transaction t = runs.newTransaction();
+        t.manageSnapshots().createBranch(ref(runId)).commit();
+        t.updateProperties().set(LEASE + runId, new Lease(attemptId, hostName(),
+            System.currentTimeMillis(), leaseMillis).value()).commit();
+        t.commitTransaction();
         return;
       } catch (IllegalArgumentException e) {
         if (!String.valueOf(e.getMessage()).contains("already exists")) {
@@ -150,24 +207,27 @@ public final class RunAttempt implements AutoCloseable {
         }
       }
       runs.refresh();
-      String lease = runs.properties().get(LEASE + runId);
-      long age = lease == null ? Long.MAX_VALUE
-          : System.currentTimeMillis() - Long.parseLong(lease.substring(lease.lastIndexOf(' ') + 1));
-      if (lease != null && age < staleMillis(w) && holderAlive(lease)) {
-        String[] l = lease.split(" ");
+      Lease lease = Lease.parse(runs.properties().get(LEASE + runId), leaseMillis);
+      if (lease != null && lease.age() < lease.millis() && holderAlive(lease.holder())) {
         throw new InvalidInputException("run id " + runId + " is being written by another"
-            + " zoobench (attempt " + l[0] + " on " + l[1] + ", last heard " + (age / 1000)
-            + " s ago); wait for it to finish or use another --run-id");
+            + " zoobench (attempt " + lease.attemptId() + " on " + lease.holder()
+            + ", last heard " + (lease.age() / 1000) + " s ago, lease " + lease.millis() / 1000
+            + " s); wait for it to finish or use another --run-id");
       }
       if (lease == null && !waited) {
-        // the holder may be between taking the lock and writing its lease
+        // a lock from before leases were written with the branch: its holder may be between
+        // the two
         waited = true;
         sleep(3000);
         continue;
       }
-      LOG.warn("breaking the stale lock of run {} ({})", runId, lease);
+      LOG.warn("breaking the stale lock of run {} ({})", runId,
+          lease == null ? "no lease" : lease.value());
       try {
-        runs.manageSnapshots().removeBranch(ref(runId)).commit();
+        Transaction t = runs.newTransaction();
+        t.manageSnapshots().removeBranch(ref(runId)).commit();
+        t.updateProperties().remove(LEASE + runId).commit();
+        t.commitTransaction();
       } catch (IllegalArgumentException e) {
         // another writer broke it first
       }
@@ -179,59 +239,84 @@ public final class RunAttempt implements AutoCloseable {
    * Whether a lease's holder may still run: always, unless it is a process of this host that
    * is gone (a killed driver need not make the next run wait for the lease to go stale).
    */
-  private static boolean holderAlive(String lease) {
-    String[] l = lease.split(" ");
-    if (l.length < 3) {
-      return true;
-    }
+  private static boolean holderAlive(String holder) {
     String me = hostName();
-    String host = l[1].substring(0, Math.max(0, l[1].lastIndexOf(':')));
-    if (!host.equals(me.substring(0, me.lastIndexOf(':')))) {
+    int colon = holder.lastIndexOf(':');
+    if (colon < 0 || !holder.substring(0, colon).equals(me.substring(0, me.lastIndexOf(':')))) {
       return true;
     }
     try {
-      long pid = Long.parseLong(l[1].substring(l[1].lastIndexOf(':') + 1));
+      long pid = Long.parseLong(holder.substring(colon + 1));
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     } catch (NumberFormatException e) {
       return true;
     }
   }
 
-  private static void lease(Table runs, String runId, String attemptId) {
-    runs.updateProperties().set(LEASE + runId, attemptId + " " + hostName() + " "
-        + System.currentTimeMillis()).commit();
+  /**
+   * Commits {@code updates} to the {@code runs} table only while this attempt holds the lease,
+   * checked inside the commit ({@link FencedOperations}).
+   *
+   * @throws RunTakenOverException when another attempt has taken the lock (the updates are not
+   *     committed)
+   */
+  private void fenced(java.util.function.Consumer<Transaction> updates) {
+    Table runs = warehouse.iceberg(RunRow.TABLE);
+    FencedOperations ops = new FencedOperations(((HasTableOperations) runs).operations(),
+        LEASE + runId, attemptId);
+    Transaction t = Transactions.newTransaction(runs.name(), ops);
+    try {
+      updates.accept(t);
+      t.commitTransaction();
+    } catch (RuntimeException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof FencedOperations.LeaseLost lost) {
+          Lease now = Lease.parse(lost.holder(), 0);
+          takenOver = new RunTakenOverException(runId, attemptId,
+              now != null ? now.attemptId() : publishedAttempt());
+          throw takenOver;
+        }
+      }
+      throw e;
+    }
   }
 
   private void beat() {
-    long every = Math.max(1000, staleMillis(warehouse) / 4);
-    while (!released) {
+    long every = Math.max(1000, leaseMillis / 4);
+    while (!released && takenOver == null) {
       sleep(every);
       if (released) {
         return;
       }
       try {
-        lease(warehouse.iceberg(RunRow.TABLE), runId, attemptId);
+        fenced(t -> t.updateProperties().set(LEASE + runId, new Lease(attemptId, host,
+            System.currentTimeMillis(), leaseMillis).value()).commit());
+      } catch (RunTakenOverException e) {
+        LOG.warn("run {}: {}", runId, e.getMessage());
+        return;
       } catch (RuntimeException e) {
         LOG.warn("run {}: could not renew the lease: {}", runId, e.toString());
       }
     }
   }
 
-  /** Gives the lock up (idempotent). */
+  /** Gives the lock up, if this attempt still holds it (idempotent). */
   private void release() {
     if (released) {
       return;
     }
     released = true;
     heartbeat.interrupt();
+    if (takenOver != null) {
+      return; // the lock is another attempt's now
+    }
     try {
-      Table runs = warehouse.iceberg(RunRow.TABLE);
-      runs.manageSnapshots().removeBranch(ref(runId)).commit();
-      runs.refresh();
-      String lease = runs.properties().get(LEASE + runId);
-      if (lease != null && lease.startsWith(attemptId + " ")) {
-        runs.updateProperties().remove(LEASE + runId).commit();
-      }
+      fenced(t -> {
+        t.manageSnapshots().removeBranch(ref(runId)).commit();
+        t.updateProperties().remove(LEASE + runId).commit();
+      });
+    } catch (RunTakenOverException e) {
+      LOG.warn("run {}: {}", runId, e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("run {}: could not release the lock: {}", runId, e.toString());
     }
@@ -293,16 +378,15 @@ public final class RunAttempt implements AutoCloseable {
    */
   public void publish(RunRow run) {
     TestFaults.killIf(warehouse.session(), TestFaults.BEFORE_PUBLISH);
-    replaceRunsRow(run);
+    try {
+      replaceRunsRow(run);
+    } catch (RunTakenOverException e) {
+      abandon(e);
+      throw e;
+    }
     TestFaults.killIf(warehouse.session(), TestFaults.AFTER_PUBLISH);
     setStatus(RunAttemptRow.SUCCEEDED, null, now());
-    Set<String> failed = new TreeSet<>();
-    for (RunAttemptRow a : attempts()) {
-      if (a.status().equals(RunAttemptRow.FAILED)) {
-        failed.add(a.attemptId());
-      }
-    }
-    dropOtherAttempts(attemptId, failed);
+    dropOtherAttempts(attemptId);
     TestFaults.killIf(warehouse.session(), TestFaults.AFTER_CLEANUP);
     release();
     LOG.info("run {} attempt {} published", runId, attemptId);
@@ -311,10 +395,15 @@ public final class RunAttempt implements AutoCloseable {
   /**
    * Records this attempt's failure: what it appended goes, its {@code failures} rows and its
    * status stay; the {@code runs} row becomes {@code run} only when the run id has no
-   * succeeded run. Then the lock is released.
+   * succeeded run. Then the lock is released. An attempt whose lock was taken over records
+   * itself abandoned instead and touches no runs row.
    */
   public void fail(RunRow run, List<FailureRow> failures) {
     try {
+      if (takenOver != null) {
+        abandon(takenOver);
+        return;
+      }
       dropAttempt(attemptId);
       append(FailureRow.TABLE, failures);
       org.apache.iceberg.data.Record current = currentRunsRow();
@@ -322,18 +411,44 @@ public final class RunAttempt implements AutoCloseable {
         replaceRunsRow(run);
       }
       setStatus(RunAttemptRow.FAILED, run.outcome().message(), now());
+    } catch (RunTakenOverException e) {
+      abandon(e);
     } finally {
       release();
     }
   }
 
+  /** The lock was taken over: this attempt's rows go, its status is {@code abandoned}. */
+  private void abandon(RunTakenOverException why) {
+    LOG.warn("{}", why.getMessage());
+    dropAttempt(attemptId);
+    setStatus(RunAttemptRow.ABANDONED, why.getMessage(), now());
+  }
+
+  /** Whether another attempt has taken this attempt's lock. */
+  public boolean takenOver() {
+    return takenOver != null;
+  }
+
+  /** Replaces the run id's runs row, only while this attempt holds the lock. */
   private void replaceRunsRow(RunRow run) {
     if (!run.runId().equals(runId) || !attemptId.equals(run.attemptId())) {
       throw new IllegalArgumentException("runs row of " + run.runId() + "/" + run.attemptId()
           + " published by attempt " + runId + "/" + attemptId);
     }
-    SmallTables.replacePartitions(warehouse.iceberg(RunRow.TABLE), RunRow.TABLE.schema(),
-        List.of(RunRow.TABLE.toRow(run)));
+    fenced(t -> SmallTables.replacePartitions(t.table(), RunRow.TABLE.schema(),
+        List.of(RunRow.TABLE.toRow(run))));
+  }
+
+  /** The attempt the run id's runs row names (the one that took over and finished), or null. */
+  private String publishedAttempt() {
+    try {
+      org.apache.iceberg.data.Record r = currentRunsRow();
+      String a = r == null ? null : (String) r.getField("attempt_id");
+      return attemptId.equals(a) ? null : a;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The run id's runs row as stored (published attempt and status), or null. */
@@ -389,28 +504,37 @@ public final class RunAttempt implements AutoCloseable {
     }
     org.apache.iceberg.data.Record current = currentRunsRow();
     String published = current == null ? null : (String) current.getField("attempt_id");
-    Set<String> failed = new TreeSet<>();
     for (RunAttemptRow a : earlier) {
-      if (a.status().equals(RunAttemptRow.RUNNING)) {
+      if (a.status().equals(RunAttemptRow.RUNNING) && !a.attemptId().equals(attemptId)) {
         String status = a.attemptId().equals(published) ? RunAttemptRow.SUCCEEDED
             : RunAttemptRow.ABANDONED;
         LOG.info("run {}: attempt {} was left running; now {}", runId, a.attemptId(), status);
         write(new RunAttemptRow(a.runId(), a.attemptId(), a.verb(), status, a.message(),
             a.startedAt(), now(), a.host()));
-      } else if (a.status().equals(RunAttemptRow.FAILED)) {
-        failed.add(a.attemptId());
       }
     }
-    dropOtherAttempts(published, failed);
+    dropOtherAttempts(published);
   }
 
   /**
    * Drops this run id's rows of every attempt but {@code keep} (null: none), except the
-   * {@code failures} rows of the {@code failed} attempts.
+   * {@code failures} rows of failed attempts and the rows of attempts still {@code running}:
+   * after a publish, a running attempt is the one that broke this attempt's expired lock, alive
+   * and writing; attempts that died running are marked abandoned (and dropped) by the next
+   * attempt to take the lock ({@link #tidyEarlierAttempts}).
    */
-  private void dropOtherAttempts(String keep, Set<String> failed) {
+  private void dropOtherAttempts(String keep) {
+    Set<String> failed = new TreeSet<>();
+    Set<String> live = new TreeSet<>();
+    for (RunAttemptRow a : attempts()) {
+      if (a.status().equals(RunAttemptRow.FAILED)) {
+        failed.add(a.attemptId());
+      } else if (a.status().equals(RunAttemptRow.RUNNING) && !a.attemptId().equals(attemptId)) {
+        live.add(a.attemptId());
+      }
+    }
     for (TableSchema<?> t : Tables.attemptData()) {
-      Set<String> kept = new TreeSet<>();
+      Set<String> kept = new TreeSet<>(live);
       if (keep != null) {
         kept.add(keep);
       }

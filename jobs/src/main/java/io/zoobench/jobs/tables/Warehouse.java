@@ -70,15 +70,68 @@ public final class Warehouse {
    *     remote without a catalog configuration)
    */
   public static Warehouse open(SparkSession spark, String root) {
-    return open(spark, root, true);
+    return open(spark, root, true, false);
   }
 
   /** Opens an existing warehouse only (for readers: a typo must not create an empty one). */
   public static Warehouse openExisting(SparkSession spark, String root) {
-    return open(spark, root, false);
+    return open(spark, root, false, false);
   }
 
-  private static Warehouse open(SparkSession spark, String root, boolean create) {
+  /**
+   * {@code maintenance --repair} of a local warehouse whose {@code catalog.db} is missing or
+   * empty while its tables are there: the empty file is moved aside, a new catalog made, and
+   * every table registered again from its newest metadata file (Iceberg's
+   * {@code register_table}), with all its snapshots. Returns the tables registered; none when
+   * the catalog was fine.
+   */
+  public static List<String> recoverCatalog(SparkSession spark, String root) {
+    Path local = localFolder(root);
+    if (local == null || !holdsTables(local) || hasCatalog(local)) {
+      return List.of();
+    }
+    try {
+      if (Files.exists(local.resolve("catalog.db"))) {
+        Files.move(local.resolve("catalog.db"), local.resolve("catalog.db.empty-"
+            + System.currentTimeMillis()));
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException(Redact.path(local.toString()) + ": cannot move the empty"
+          + " catalog.db aside: " + e.getMessage());
+    }
+    Warehouse w = open(spark, root, false, true);
+    w.session.sql("CREATE NAMESPACE IF NOT EXISTS " + CATALOG + "." + NAMESPACE);
+    List<String> registered = new ArrayList<>();
+    try (var tables = Files.list(local.resolve(NAMESPACE))) {
+      for (Path t : tables.sorted().toList()) {
+        Path metadata = newestMetadata(t.resolve("metadata"));
+        if (metadata != null) {
+          w.session.sql("CALL " + CATALOG + ".system.register_table(table => '" + NAMESPACE
+              + "." + t.getFileName() + "', metadata_file => '" + metadata.toUri() + "')");
+          registered.add(t.getFileName().toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return registered;
+  }
+
+  /** The metadata file with the highest version number in {@code dir}, or null. */
+  private static Path newestMetadata(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches("\\d+-.*\\.metadata\\.json"))
+          .max(Comparator.comparingLong(f -> Long.parseLong(
+              f.getFileName().toString().substring(0, f.getFileName().toString().indexOf('-')))))
+          .orElse(null);
+    }
+  }
+
+  private static Warehouse open(SparkSession spark, String root, boolean create,
+      boolean recovering) {
     Redact.checkNoCredentials("--warehouse", root);
     SparkSession s = spark.newSession();
     // catalog settings given to the parent at run time (--conf on a shared session)
@@ -97,7 +150,7 @@ public final class Warehouse {
             + " configure an Iceberg catalog (--conf " + CATALOG_KEY + ".type=jdbc|rest|hive|glue"
             + " ...; docs/tables.md)");
       }
-      checkFolder(local, create);
+      checkFolder(local, create || recovering, recovering);
       s.conf().set(CATALOG_KEY, "org.apache.iceberg.spark.SparkCatalog");
       s.conf().set(CATALOG_KEY + ".type", "jdbc");
       s.conf().set(CATALOG_KEY + ".uri", "jdbc:sqlite:" + local.resolve("catalog.db"));
@@ -111,12 +164,41 @@ public final class Warehouse {
     // another process's commits must be seen by the next read
     s.conf().set(CATALOG_KEY + ".cache-enabled", "false");
     Warehouse w = new Warehouse(s, root);
-    if (local != null && !userCatalog) {
-      w.createTablesLocked(local, create);
-    } else {
-      w.createTables(create);
+    try {
+      if (recovering) {
+        return w;
+      }
+      if (local != null && !userCatalog) {
+        w.createTablesLocked(local, create);
+      } else {
+        w.createTables(create);
+      }
+    } catch (RuntimeException e) {
+      throw catalogProblem(e, local != null && !userCatalog ? local.resolve("catalog.db")
+          : null, root);
     }
     return w;
+  }
+
+  /**
+   * One line for a catalog that cannot be opened (a truncated or corrupt {@code catalog.db},
+   * a database the process may not write), or {@code e} itself when it is something else.
+   */
+  private static RuntimeException catalogProblem(RuntimeException e, Path catalogDb,
+      String root) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException || t.getClass().getSimpleName()
+          .contains("UncheckedSQLException")) {
+        String cause = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+        String what = catalogDb != null ? Redact.path(catalogDb.toString())
+            : "the catalog of " + Redact.path(root);
+        return new InvalidInputException(what + " cannot be used (" + cause + "): restore it"
+            + " from a backup" + (catalogDb == null ? "" : ", or move it away and run zoobench"
+            + " maintenance --repair --warehouse " + Redact.path(root) + " to register the"
+            + " tables again from their metadata files"));
+      }
+    }
+    return e;
   }
 
   /**
@@ -170,9 +252,17 @@ public final class Warehouse {
     return Path.of(p.toUri().getPath()).toAbsolutePath().normalize();
   }
 
-  private static void checkFolder(Path dir, boolean create) {
+  private static void checkFolder(Path dir, boolean create, boolean recovering) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new InvalidInputException("--warehouse " + dir + ": is a file, not a folder");
+    }
+    if (!recovering && holdsTables(dir) && !hasCatalog(dir)) {
+      // a new catalog over them would make every published run vanish from the views
+      throw new InvalidInputException("--warehouse " + dir + ": holds tables (" + NAMESPACE
+          + "/) but its catalog catalog.db is missing or empty; zoobench never makes a new"
+          + " catalog over existing tables: restore catalog.db from a backup, or run zoobench"
+          + " maintenance --repair --warehouse " + dir + " to register the tables again from"
+          + " their metadata files");
     }
     if (!Files.exists(dir.resolve("catalog.db"))) {
       if (!create) {
@@ -192,6 +282,30 @@ public final class Warehouse {
     }
     if (!Files.isWritable(dir)) {
       throw new InvalidInputException("--warehouse " + dir + ": not writable");
+    }
+  }
+
+  /** {@link TableRepair#repair}s this warehouse. */
+  public TableRepair.Outcome repair() {
+    return TableRepair.repair(this);
+  }
+
+  /** Whether {@code dir} holds Iceberg tables of a warehouse (their metadata folders). */
+  static boolean holdsTables(Path dir) {
+    try (var tables = Files.list(dir.resolve(NAMESPACE))) {
+      return tables.anyMatch(t -> Files.isDirectory(t.resolve("metadata")));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code dir} has a catalog database with something in it. */
+  static boolean hasCatalog(Path dir) {
+    Path db = dir.resolve("catalog.db");
+    try {
+      return Files.isRegularFile(db) && Files.size(db) > 0;
+    } catch (IOException e) {
+      return false;
     }
   }
 
