@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,9 +80,12 @@ public final class RunLifecycle {
         // a path with credentials is refused before anything reads (and logs) it, on record
         spec.inputs().forEach(Redact::checkNoCredentials);
         return complete(job, spec, job.execute(ctx), ctx, attempt, config, started, t0);
-      } catch (Exception | OutOfMemoryError e) {
+      } catch (Exception | OutOfMemoryError | FSError e) {
+        // FSError: Hadoop's local file system reports a full disk as an Error
+        String full = DiskFull.describe(e, spec.warehouse());
         RuntimeException cause = watchdog.message() != null
-            ? new InvalidInputException(watchdog.message()) : cause(e);
+            ? new InvalidInputException(watchdog.message())
+            : full != null ? new InvalidInputException(full) : cause(e);
         LOG.warn("run {} failed", spec.runId(), e);
         if (!attempt.takenOver()) {
           // an attempt whose lock was taken over has recorded itself abandoned already
@@ -205,7 +209,7 @@ public final class RunLifecycle {
           new RunRow.Outcome(RunRow.FAILED, message, started, now()), null,
           new RunRow.Counts(ctx.images(), imageFailures(failures), 0L, 0.0, 0.0,
               ctx.unknownCategoryShare())), failures);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | FSError e) {
       LOG.warn("could not record the failed run {}", spec.runId(), e);
       ctx.log("could not record the failed run: " + Redact.text(String.valueOf(e.getMessage())));
     }

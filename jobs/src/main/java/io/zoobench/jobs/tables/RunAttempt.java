@@ -3,6 +3,7 @@ package io.zoobench.jobs.tables;
 import io.zoobench.coco.InvalidInputException;
 import io.zoobench.jobs.Settings;
 import io.zoobench.jobs.TestFaults;
+import io.zoobench.jobs.spark.Redact;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
@@ -509,6 +510,9 @@ public final class RunAttempt implements AutoCloseable {
         String status = a.attemptId().equals(published) ? RunAttemptRow.SUCCEEDED
             : RunAttemptRow.ABANDONED;
         LOG.info("run {}: attempt {} was left running; now {}", runId, a.attemptId(), status);
+        if (status.equals(RunAttemptRow.ABANDONED)) {
+          dropAttempt(a.attemptId());
+        }
         write(new RunAttemptRow(a.runId(), a.attemptId(), a.verb(), status, a.message(),
             a.startedAt(), now(), a.host()));
       }
@@ -549,10 +553,53 @@ public final class RunAttempt implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes the rows of an attempt that was never published, files first: its data files are
+   * deleted before the (small, metadata-only) commit that drops them, so an attempt that failed
+   * on a full disk frees its space before anything is written. No view ever showed them (views
+   * read the published attempt only), so no history loses a row.
+   */
   private void dropAttempt(String attempt) {
+    Expression filter = Expressions.and(Expressions.equal("run_id", runId),
+        Expressions.equal(Warehouse.ATTEMPT_ID, attempt));
     for (TableSchema<?> t : Tables.attemptData()) {
-      dropFiles(t, Expressions.and(Expressions.equal("run_id", runId),
-          Expressions.equal(Warehouse.ATTEMPT_ID, attempt)));
+      Table table = warehouse.iceberg(t);
+      // files a failed write never committed (a task that died on a full disk) are there too
+      deletePartitionFolder(table, attempt);
+      if (table.currentSnapshot() == null) {
+        continue;
+      }
+      try (CloseableIterable<org.apache.iceberg.FileScanTask> files = table.newScan()
+          .filter(filter).planFiles()) {
+        for (org.apache.iceberg.FileScanTask f : files) {
+          table.io().deleteFile(f.file().location());
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      dropFiles(t, filter);
+    }
+  }
+
+  /**
+   * Deletes the folder of {@code attempt}'s partition of {@code table} ({@code
+   * data/run_id=R/attempt_id=A/}), committed files and leftovers of failed writes alike.
+   */
+  private void deletePartitionFolder(Table table, String attempt) {
+    if (!(table.io() instanceof org.apache.iceberg.io.SupportsPrefixOperations io)
+        || table.spec().fields().size() != 2) {
+      return;
+    }
+    org.apache.iceberg.PartitionData key = new org.apache.iceberg.PartitionData(
+        table.spec().partitionType());
+    key.set(0, runId);
+    key.set(1, attempt);
+    String probe = table.locationProvider().newDataLocation(table.spec(), key, "probe");
+    String folder = probe.substring(0, probe.length() - "/probe".length());
+    try {
+      io.deletePrefix(folder);
+    } catch (RuntimeException e) {
+      LOG.warn("run {}: could not delete {}: {}", runId, Redact.path(folder), e.toString());
     }
   }
 

@@ -1,0 +1,86 @@
+package io.zoobench.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zoobench.jobs.spark.LocalSpark;
+import io.zoobench.jobs.tables.Tables;
+import io.zoobench.jobs.tables.Warehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A warehouse on a file system that fills up during a run (a 2 MB tmpfs, mounted by the test:
+ * it runs as root, as CI does): the run ends with one line naming the file system and what to
+ * do, no stack trace; its attempt is recorded as failed and what it wrote, committed or not, is
+ * deleted first so that the recording fits; the earlier run stays published; maintenance
+ * works; and a run that fits succeeds afterwards.
+ */
+class DiskFullIT {
+  @TempDir static Path tmp;
+  static Path mount;
+
+  @BeforeAll
+  static void smallFileSystem() throws Exception {
+    LocalSpark.get();
+    // outside the @TempDir, which JUnit deletes before a busy mount could go
+    mount = Files.createTempDirectory("zoobench-tmpfs");
+    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs",
+        mount.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as("mounting a 2 MB tmpfs needs root: %s", out).isZero();
+  }
+
+  @AfterAll
+  static void unmount() throws Exception {
+    // lazily: this JVM's catalog connection may still hold a file there
+    new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
+    Files.deleteIfExists(mount);
+  }
+
+  private static Cli.Result importRun(Path gt, Path dt, String runId) {
+    return Cli.run("import", "--annotations", gt.toString(), "--results", dt.toString(),
+        "--iou", "bbox", "--warehouse", mount.resolve("w").toString(), "--run-id", runId);
+  }
+
+  @Test
+  void aRunThatFillsTheDiskIsOneLineAndLeavesTheWarehouseUsable() throws Exception {
+    Path small = Path.of("..", "..", "shared", "coco-reference", "01_perfect_match")
+        .toAbsolutePath().normalize();
+    Cli.Result first = importRun(small.resolve("gt.json"), small.resolve("dt.json"), "small");
+    assertThat(first.exit()).as("%s", first).isZero();
+    Path big = tmp.resolve("synth");
+    Cli.Result synth = Cli.run("synth", "--images", "300", "--seed", "1", "--masks", "--out",
+        big.toString());
+    assertThat(synth.exit()).as("%s", synth).isZero();
+
+    Cli.Result full = importRun(big.resolve("gt.json"), big.resolve("dt.json"), "big");
+
+    assertThat(full.exit()).as("%s", full).isEqualTo(Zoobench.EXIT_BAD_INPUT);
+    List<String> lines = full.err().strip().lines().toList();
+    assertThat(lines.get(lines.size() - 1)).startsWith("zoobench import: the file system of"
+        + " the warehouse file:" + mount.resolve("w") + " (file system tmpfs, tmpfs, ")
+        .contains("is full (No space left on device) while the run wrote its tables: nothing"
+            + " was published; free space there (zoobench maintenance");
+    assertThat(full.err()).doesNotContain("\tat ").doesNotContain("FSError")
+        .doesNotContain("could not record");
+    Warehouse w = Warehouse.open(LocalSpark.get(), mount.resolve("w").toString());
+    List<Row> attempts = w.table(Tables.RUN_ATTEMPTS).where("run_id = 'big'").collectAsList();
+    assertThat(attempts).extracting(r -> r.<String>getAs("status")).containsExactly("failed");
+    assertThat(w.table(Tables.RUNS).where("status = 'succeeded'").collectAsList())
+        .extracting(r -> r.<String>getAs("run_id")).containsExactly("small");
+    assertThat(Files.getFileStore(mount).getUsableSpace()).as("the failed attempt's files"
+        + " are gone").isGreaterThan(1L << 20);
+
+    Cli.Result maintenance = Cli.run("maintenance", "--warehouse", mount.resolve("w")
+        .toString());
+    assertThat(maintenance.exit()).as("%s", maintenance).isZero();
+    Cli.Result again = importRun(small.resolve("gt.json"), small.resolve("dt.json"), "small2");
+    assertThat(again.exit()).as("%s", again).isZero();
+  }
+}
