@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it runs as root, as CI does): the run ends with one line naming the file system and what to
  * do, no stack trace; its attempt is recorded as failed and what it wrote, committed or not, is
  * deleted first so that the recording fits; the earlier run stays published; maintenance
- * works; and a run that fits succeeds afterwards.
+ * works; and a run that fits succeeds afterwards. Also: a warehouse on a read-only mount can
+ * be read ({@code sql}, {@code export}) and is refused for writing in one line.
  */
 class DiskFullIT {
   @TempDir static Path tmp;
@@ -82,5 +83,43 @@ class DiskFullIT {
     assertThat(maintenance.exit()).as("%s", maintenance).isZero();
     Cli.Result again = importRun(small.resolve("gt.json"), small.resolve("dt.json"), "small2");
     assertThat(again.exit()).as("%s", again).isZero();
+  }
+
+  @Test
+  void aReadOnlyWarehouseCanBeReadAndIsRefusedForWriting() throws Exception {
+    Path small = Path.of("..", "..", "shared", "coco-reference", "01_perfect_match")
+        .toAbsolutePath().normalize();
+    Path source = tmp.resolve("rw");
+    Cli.Result made = Cli.run("import", "--annotations", small.resolve("gt.json").toString(),
+        "--results", small.resolve("dt.json").toString(), "--iou", "bbox", "--warehouse",
+        source.toString(), "--run-id", "kept");
+    assertThat(made.exit()).as("%s", made).isZero();
+    Path readOnly = Files.createTempDirectory("zoobench-ro");
+    try {
+      for (List<String> cmd : List.of(List.of("mount", "--bind", source.toString(),
+          readOnly.toString()), List.of("mount", "-o", "remount,ro,bind", readOnly.toString()))) {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("%s: %s", cmd, out).isZero();
+      }
+
+      Cli.Result sql = Cli.run("sql", "--warehouse", readOnly.toString(), "--format", "csv",
+          "SELECT run_id, status FROM runs");
+      Cli.Result export = Cli.run("export", "--warehouse", readOnly.toString(), "--out",
+          tmp.resolve("ro-export").toString());
+      Cli.Result write = Cli.run("import", "--annotations", small.resolve("gt.json").toString(),
+          "--results", small.resolve("dt.json").toString(), "--iou", "bbox", "--warehouse",
+          readOnly.toString(), "--run-id", "refused");
+
+      assertThat(sql.exit()).as("%s", sql).isZero();
+      assertThat(sql.out().lines().toList()).containsExactly("run_id,status", "kept,succeeded");
+      assertThat(export.exit()).as("%s", export).isZero();
+      assertThat(write.exit()).as("%s", write).isEqualTo(Zoobench.EXIT_BAD_INPUT);
+      assertThat(write.err().strip()).contains(readOnly + ": not writable")
+          .doesNotContain("\n");
+    } finally {
+      new ProcessBuilder("umount", "-l", readOnly.toString()).start().waitFor();
+      Files.deleteIfExists(readOnly);
+    }
   }
 }

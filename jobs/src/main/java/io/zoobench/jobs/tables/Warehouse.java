@@ -158,6 +158,9 @@ public final class Warehouse {
       s.conf().set(CATALOG_KEY + ".jdbc.schema-version", "V1");
       // SQLITE_BUSY is not retried by Iceberg: wait for the other process's lock instead
       s.conf().set(CATALOG_KEY + ".jdbc.busy_timeout", "60000");
+      if (!create && readOnly(local)) {
+        s.conf().set(CATALOG_KEY + ".jdbc.open_mode", "1"); // SQLITE_OPEN_READONLY
+      }
     } else if (!s.conf().contains(CATALOG_KEY + ".warehouse")) {
       s.conf().set(CATALOG_KEY + ".warehouse", root);
     }
@@ -280,9 +283,19 @@ public final class Warehouse {
             + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
       }
     }
-    if (!Files.isWritable(dir)) {
+    if (create && !Files.isWritable(dir)) {
       throw new InvalidInputException("--warehouse " + dir + ": not writable");
     }
+  }
+
+  /**
+   * Whether a reader finds the warehouse read-only (a read-only mount, a folder or catalog it
+   * may not write): it then reads the catalog in SQLite's read-only mode and writes nothing,
+   * not even the lock file.
+   */
+  private static boolean readOnly(Path dir) {
+    return !Files.isWritable(dir) || (Files.exists(dir.resolve("catalog.db"))
+        && !Files.isWritable(dir.resolve("catalog.db")));
   }
 
   /** {@link TableRepair#repair}s this warehouse. */
@@ -314,6 +327,11 @@ public final class Warehouse {
    * {@code catalog.db} at the same instant can break it (../shared/ICEBERG.md).
    */
   private void createTablesLocked(Path dir, boolean create) {
+    if (!create && readOnly(dir)) {
+      // nobody can write here, so nobody can be creating the catalog either
+      createTables(false);
+      return;
+    }
     // a file lock keeps other processes out; threads of this one queue on the path first
     synchronized (("zoobench-catalog:" + dir).intern()) {
       try (FileChannel ch = new RandomAccessFile(dir.resolve(".catalog.lock").toFile(), "rw")
