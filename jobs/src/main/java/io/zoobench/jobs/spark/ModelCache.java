@@ -68,8 +68,7 @@ final class ModelCache {
     @Override
     public void close() {
       if (model != null) {
-        IDLE.computeIfAbsent(key, k -> new ArrayDeque<>());
-        Deque<DetectorModel> idle = IDLE.get(key);
+        Deque<DetectorModel> idle = IDLE.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (idle) {
           idle.push(model);
         }
