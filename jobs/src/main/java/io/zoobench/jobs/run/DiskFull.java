@@ -36,6 +36,22 @@ final class DiskFull {
         + " deletes what failed and abandoned attempts left), then run it again";
   }
 
+  /**
+   * Lets the JVM close the files that the failed writers left open: a task that died on a
+   * full disk does not close its output stream, and a deleted file's space comes back only
+   * when its last descriptor closes. A collection runs the streams' cleaners, which close them;
+   * without it, deleting the failed attempt's files freed nothing and recording the failure
+   * hit the full disk again.
+   */
+  static void closeAbandonedFiles() {
+    System.gc();
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** {@code " (file system tmpfs, tmpfs, 0 MB free)"} for a local warehouse, else empty. */
   private static String store(String warehouse) {
     try {

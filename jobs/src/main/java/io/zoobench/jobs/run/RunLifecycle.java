@@ -83,6 +83,9 @@ public final class RunLifecycle {
       } catch (Exception | OutOfMemoryError | FSError e) {
         // FSError: Hadoop's local file system reports a full disk as an Error
         String full = DiskFull.describe(e, spec.warehouse());
+        if (full != null) {
+          DiskFull.closeAbandonedFiles();
+        }
         RuntimeException cause = watchdog.message() != null
             ? new InvalidInputException(watchdog.message())
             : full != null ? new InvalidInputException(full) : cause(e);

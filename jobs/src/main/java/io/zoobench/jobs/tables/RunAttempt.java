@@ -318,7 +318,8 @@ public final class RunAttempt implements AutoCloseable {
       });
     } catch (RunTakenOverException e) {
       LOG.warn("run {}: {}", runId, e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | org.apache.hadoop.fs.FSError e) {
+      // a full disk, say: the lease then expires by its own terms and the next writer goes on
       LOG.warn("run {}: could not release the lock: {}", runId, e.toString());
     }
   }
