@@ -146,23 +146,10 @@ public final class RunAttempt implements AutoCloseable {
   static long leaseMillis(Warehouse w) {
     String v = w.session().conf().get(Settings.LOCK_STALE_SECONDS.key(),
         Settings.LOCK_STALE_SECONDS.defaultValue());
-    long s;
-    try {
-      s = Long.parseLong(v.strip());
-    } catch (NumberFormatException e) {
-      s = -1;
-    }
-    if (s < MIN_LEASE_SECONDS || s > MAX_LEASE_SECONDS) {
-      throw new InvalidInputException(Settings.LOCK_STALE_SECONDS.key() + " is " + v
-          + ": a lease of " + MIN_LEASE_SECONDS + " to " + MAX_LEASE_SECONDS + " seconds (the"
-          + " holder renews it every quarter of that; a breaker waits for it to expire)");
-    }
-    return 1000L * s;
+    // the same range as --conf has: a value from spark-defaults.conf is checked here
+    Settings.checkNumbers(java.util.Map.of(Settings.LOCK_STALE_SECONDS.key(), v));
+    return 1000L * Settings.LOCK_STALE_SECONDS.getLong(k -> v);
   }
-
-  /** A lease shorter than a few renewals would expire under a merely busy holder. */
-  static final long MIN_LEASE_SECONDS = 4;
-  static final long MAX_LEASE_SECONDS = 86_400;
 
   /** {@code attempt host:pid renewed-at-millis lease-millis}: the lease as its holder wrote it. */
   private record Lease(String attemptId, String holder, long renewedAt, long millis) {
