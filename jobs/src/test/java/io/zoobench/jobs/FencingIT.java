@@ -105,7 +105,9 @@ class FencingIT {
 
   private static void signal(Process p, String signal) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
-    assertThat(kill.waitFor()).isZero();
+    // a woken writer may already have ended (it gives up as soon as it sees the lock is gone)
+    assertThat(kill.waitFor() == 0 || !p.isAlive()).as("kill -%s %d", signal, p.pid())
+        .isTrue();
   }
 
   private static Map<String, String> attempts(Path w, String runId) {

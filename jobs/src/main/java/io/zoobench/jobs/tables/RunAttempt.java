@@ -89,8 +89,8 @@ public final class RunAttempt implements AutoCloseable {
     RunAttempt a = new RunAttempt(w, runId, attemptId, verb);
     try {
       a.heartbeat.start();
-      a.tidyEarlierAttempts();
       a.setStatus(RunAttemptRow.RUNNING, null, null);
+      a.tidyEarlierAttempts();
       LOG.info("run {} attempt {} ({}) holds the lock", runId, attemptId, verb);
       sleep(1000L * Settings.TEST_HOLD_LOCK_SECONDS.getLong(
           k -> w.session().conf().get(k, null)));
@@ -429,6 +429,19 @@ public final class RunAttempt implements AutoCloseable {
         List.of(RunRow.TABLE.toRow(run))));
   }
 
+  /**
+   * Whether the lease still names this attempt: checked before a holder deletes other
+   * attempts' rows, which no runs-table commit can fence. Null when it does, else the lease's
+   * value now (empty when there is none).
+   */
+  private String leaseIfLost() {
+    Table runs = warehouse.iceberg(RunRow.TABLE);
+    runs.refresh();
+    String lease = runs.properties().get(LEASE + runId);
+    return lease != null && lease.startsWith(attemptId + " ") ? null
+        : lease == null ? "" : lease;
+  }
+
   /** The attempt the run id's runs row names (the one that took over and finished), or null. */
   private String publishedAttempt() {
     try {
@@ -488,8 +501,18 @@ public final class RunAttempt implements AutoCloseable {
    */
   private void tidyEarlierAttempts() {
     List<RunAttemptRow> earlier = attempts();
-    if (earlier.isEmpty()) {
-      return; // a new run id: nothing to tidy
+    if (earlier.stream().allMatch(a -> a.attemptId().equals(attemptId))) {
+      return; // a new run id (this attempt's own row at most): nothing to tidy
+    }
+    // a paused attempt whose lock was broken while it slept must not clean the new holder's
+    // rows: it tidies only while the lease still names it, and gives up otherwise
+    String lost = leaseIfLost();
+    if (lost != null) {
+      Lease now = Lease.parse(lost.isEmpty() ? null : lost, 0);
+      takenOver = new RunTakenOverException(runId, attemptId,
+          now != null ? now.attemptId() : publishedAttempt());
+      abandon(takenOver);
+      throw takenOver;
     }
     org.apache.iceberg.data.Record current = currentRunsRow();
     String published = current == null ? null : (String) current.getField("attempt_id");
@@ -516,6 +539,11 @@ public final class RunAttempt implements AutoCloseable {
    * attempt to take the lock ({@link #tidyEarlierAttempts}).
    */
   private void dropOtherAttempts(String keep) {
+    if (leaseIfLost() != null) {
+      // the lock was taken over since: the new holder (or maintenance) cleans up
+      LOG.warn("run {}: lock taken over before cleaning; left to the next holder", runId);
+      return;
+    }
     Set<String> failed = new TreeSet<>();
     Set<String> live = new TreeSet<>();
     for (RunAttemptRow a : attempts()) {
