@@ -16,7 +16,6 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,17 +90,22 @@ public final class SqlCommand implements Callable<Integer> {
     session.conf().set("spark.sql.runSQLOnFiles", "false");
     session.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
     w.registerViews(asOf == null ? null : snapshotsAsOf(w, asOf));
-    // every query is analysed and checked before any statement runs
+    // every query is analysed and checked before any statement runs; a query's analysed
+    // Dataset is the one that runs (SHOW, DESCRIBE and EXPLAIN run when they are made)
+    List<Dataset<Row>> checked = new ArrayList<>();
     for (String statement : statements) {
       String query = ReadOnlySql.queryOf(statement);
-      if (query != null) {
-        LogicalPlan analyzed = oneLine(() -> session.sql(query).queryExecution().analyzed());
-        ReadOnlySql.checkAnalyzed(analyzed, statement);
+      Dataset<Row> q = query == null ? null : oneLine(() -> session.sql(query));
+      if (q != null) {
+        ReadOnlySql.checkAnalyzed(q.queryExecution().analyzed(), statement);
       }
+      checked.add(statement.equals(query) ? q : null);
     }
     PrintWriter out = spec.commandLine().getOut();
-    for (String statement : statements) {
-      Dataset<Row> df = oneLine(() -> session.sql(statement));
+    for (int i = 0; i < statements.size(); i++) {
+      String statement = statements.get(i);
+      Dataset<Row> df = checked.get(i) != null ? checked.get(i)
+          : oneLine(() -> session.sql(statement));
       List<Row> rows = format == Format.jsonl ? null : oneLine(df::collectAsList);
       List<String> json = format == Format.jsonl ? oneLine(() -> df.toJSON().collectAsList())
           : null;
